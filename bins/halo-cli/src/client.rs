@@ -1,0 +1,54 @@
+//! Building a `HaloClient` from a resolved connection: the only way the CLI talks to Halo. Rate limiting, retries
+//! and token refresh all live in halo-api / halo-auth; nothing here sleeps or retries.
+
+use std::sync::Arc;
+
+use halo_api::HaloClient;
+use halo_auth::{ClientCredentials, ClientCredentialsConfig, TokenProvider};
+use url::Url;
+
+use crate::config::Connection;
+use crate::exit::from_auth;
+
+/// The user agent the CLI sends.
+pub const USER_AGENT: &str = concat!("halo-cli/", env!("CARGO_PKG_VERSION"));
+
+/// The authorisation server: the configured one, or discovered from `/api/authinfo` (fallback `<instance>/auth`).
+pub async fn auth_server(conn: &Connection) -> anyhow::Result<(Url, Option<String>)> {
+    if let Some(u) = &conn.auth_server {
+        return Ok((u.clone(), conn.tenant.clone()));
+    }
+    let http = halo_auth::token_http_client(halo_auth::DISCOVERY_TIMEOUT).map_err(|e| from_auth(&e))?;
+    let found = halo_auth::discover(&http, &conn.resource_server)
+        .await
+        .map_err(|e| from_auth(&e))?;
+    Ok((found.authorization_server, conn.tenant.clone().or(found.tenant)))
+}
+
+/// The token provider for a connection.
+pub async fn token_provider(conn: &Connection) -> anyhow::Result<Arc<ClientCredentials>> {
+    let (auth, tenant) = auth_server(conn).await?;
+    let mut cfg = ClientCredentialsConfig::new(conn.client_id.clone(), conn.client_secret.clone(), auth)
+        .with_scope(conn.scope.clone());
+    if let Some(t) = tenant {
+        cfg = cfg.with_tenant(t);
+    }
+    Ok(Arc::new(ClientCredentials::from_config(cfg).map_err(|e| from_auth(&e))?))
+}
+
+/// A client for a connection, with halo-api's default rate limit and retry policy.
+pub async fn build(conn: &Connection) -> anyhow::Result<HaloClient> {
+    let tokens: Arc<dyn TokenProvider> = token_provider(conn).await?;
+    with_tokens(conn, tokens)
+}
+
+/// A client for a connection with a given token provider.
+pub fn with_tokens(conn: &Connection, tokens: Arc<dyn TokenProvider>) -> anyhow::Result<HaloClient> {
+    let client = HaloClient::builder()
+        .resource_server(conn.resource_server.clone())
+        .token_provider(tokens)
+        .user_agent(USER_AGENT)
+        .build()
+        .map_err(|e| crate::exit::from_api(&e))?;
+    Ok(client)
+}

@@ -1,0 +1,49 @@
+//! `halo-cli`: the HaloITSM admin CLI. Parses arguments, sets up output and logging, runs one command and maps
+//! its outcome onto the documented exit codes.
+
+mod cli;
+mod client;
+mod commands;
+mod config;
+mod exit;
+mod journal;
+mod output;
+mod rows;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    output::init_logging(&cli.global);
+    let out = output::Out::from_global(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            out.error(&exit::CliError::new(
+                exit::ExitKind::Failure,
+                format!("The async runtime could not start: {e}."),
+                "Check the process limits (threads, file descriptors).",
+            ));
+            return ExitCode::from(exit::ExitKind::Failure.code());
+        }
+    };
+    let ctx = commands::Ctx::new(cli.global, out);
+    let result = runtime.block_on(commands::run(&ctx, cli.command));
+    // The runtime may hold a kept-alive sandbox or idle connections; do not wait for them.
+    runtime.shutdown_background();
+    match result {
+        Ok(kind) => ExitCode::from(kind.code()),
+        Err(err) => {
+            let e = exit::classify(&err);
+            tracing::debug!(error = %format!("{err:#}"), "command failed");
+            out.error(&e);
+            ExitCode::from(e.kind.code())
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! `add_comment` (a note through `/api/Actions`: public or private, outcome by name or id, optional
+//! status change) and `list_comments`.
+
+use futures::FutureExt as _;
+use futures::future::BoxFuture;
+use halo_model::{NewAction, OutcomeRef, StatusId};
+use serde_json::{Value, json};
+
+use super::input::Input;
+use super::tickets::{invalid, ticket_error, ticket_id, ticket_id_field};
+use super::{Action, StepResult, output, resolve};
+use crate::connection::Ctx;
+use crate::spec::{ComponentSpec, Field};
+
+fn action_example() -> Value {
+    json!({"id": 3, "ticket_id": 1042, "outcome": "Private Note", "note": "<p>Containment started</p>",
+        "who": "API User", "is_private": true, "datetime": "2026-12-01T10:02:45Z"})
+}
+
+/// Adds a note.
+pub struct AddComment;
+
+impl Action for AddComment {
+    fn spec(&self) -> ComponentSpec {
+        ComponentSpec {
+            name: "add_comment",
+            title: "Add Comment",
+            description: "Add a public or private note to a ticket, optionally changing its status",
+            input: vec![
+                ticket_id_field(),
+                Field::new("comment", "Comment", "string", "Note text; HTML is allowed").required().example("Containment started"),
+                Field::new("is_private", "Is Private", "boolean", "Hide the note from the end user")
+                    .default(true)
+                    .example(true),
+                Field::new(
+                    "outcome",
+                    "Outcome",
+                    "string",
+                    "Outcome (action type) ID or name; by default the tenant's private or public note outcome",
+                )
+                .example("Private Note"),
+                Field::new("status", "Status", "string", "Status ID or name to move the ticket to with this note")
+                    .example("In Progress"),
+            ],
+            output: vec![
+                Field::new("success", "Success", "boolean", "Whether the note was added").required().example(true),
+                Field::new("comment_id", "Comment ID", "integer", "ID of the new note within the ticket").example(3),
+                Field::new("comment", "Comment", "action", "The note as Halo stored it").example(action_example()),
+            ],
+        }
+    }
+
+    fn run<'a>(&'a self, ctx: &'a Ctx, input: Value) -> BoxFuture<'a, StepResult> {
+        async move {
+            let inp = Input::new(input);
+            let id = ticket_id(&inp)?;
+            let private = inp.bool_or("is_private", true);
+            let outcome = match inp.str("outcome") {
+                Some(o) => OutcomeRef::Id(resolve::outcome(ctx, "outcome", &o).await?),
+                None => default_outcome(ctx, private).await?,
+            };
+            let mut a = NewAction::new(id, outcome).note_html(inp.str("comment").unwrap_or_default()).hidden_from_user(private);
+            if let Some(s) = inp.str("status") {
+                let sid: StatusId = resolve::status(ctx, "status", &s).await?;
+                a = a.new_status(sid);
+            }
+            a.validate().map_err(|e| invalid(&e))?;
+            let added = ctx.client.add_action(a).send().await.map_err(|e| ticket_error(&e, id, &format!("adding a note to ticket {id}")))?;
+            let out = output::action(&added, id.get());
+            Ok(json!({"success": true, "comment_id": out.get("id").cloned().unwrap_or(json!(0)), "comment": out}))
+        }
+        .boxed()
+    }
+}
+
+/// The tenant's note outcome: "Private Note" / "Public Note" by name, else any outcome named like a note.
+async fn default_outcome(ctx: &Ctx, private: bool) -> Result<OutcomeRef, crate::errors::StepError> {
+    let list = ctx.client.list_outcomes().send().await.map_err(|e| crate::halo_errors::from_api(&e, "listing outcomes"))?;
+    let wanted = if private { "private note" } else { "public note" };
+    let lower = |o: &halo_model::Outcome| o.name().unwrap_or_default().to_lowercase();
+    let found = list
+        .iter()
+        .find(|o| lower(o) == wanted)
+        .or_else(|| list.iter().find(|o| lower(o).contains(if private { "private" } else { "public" })))
+        .or_else(|| list.iter().find(|o| lower(o).contains("note")));
+    Ok(match found {
+        Some(o) => OutcomeRef::Id(o.id),
+        None => OutcomeRef::Name(if private { "Private Note" } else { "Public Note" }.to_string()),
+    })
+}
+
+/// Lists notes.
+pub struct ListComments;
+
+impl Action for ListComments {
+    fn spec(&self) -> ComponentSpec {
+        ComponentSpec {
+            name: "list_comments",
+            title: "List Comments",
+            description: "List the notes and other actions of a ticket",
+            input: vec![
+                ticket_id_field(),
+                Field::new("include_private", "Include Private", "boolean", "Include notes hidden from the end user")
+                    .default(true)
+                    .example(true),
+                Field::new("exclude_system", "Exclude System", "boolean", "Leave out actions Halo added automatically")
+                    .default(true)
+                    .example(true),
+            ],
+            output: vec![
+                Field::new("comments", "Comments", "[]action", "Notes and actions, oldest first").required().example(json!([action_example()])),
+                Field::new("count", "Count", "integer", "Number of notes returned").required().example(1),
+            ],
+        }
+    }
+
+    fn run<'a>(&'a self, ctx: &'a Ctx, input: Value) -> BoxFuture<'a, StepResult> {
+        async move {
+            let inp = Input::new(input);
+            let id = ticket_id(&inp)?;
+            let mut q = ctx.client.list_actions(id).include_html_note(true);
+            if !inp.bool_or("include_private", true) {
+                q = q.exclude_private(true);
+            }
+            if inp.bool_or("exclude_system", true) {
+                q = q.exclude_system(true);
+            }
+            let list = q.send().await.map_err(|e| ticket_error(&e, id, &format!("listing notes of ticket {id}")))?;
+            let comments: Vec<Value> = list.iter().map(|a| output::action(a, id.get())).collect();
+            let count = comments.len();
+            Ok(json!({"comments": comments, "count": count}))
+        }
+        .boxed()
+    }
+}

@@ -1,0 +1,33 @@
+# Task runner for the workspace. `just --list` shows the recipes.
+# CI runs `bash .ci/run`, which performs the same steps as `quality-gate`.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Show the recipes.
+default:
+    @just --list
+
+# The README's test command.
+test:
+    cargo test --workspace
+
+# Formatting and clippy with warnings denied, as CI runs them.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# Supply chain: cargo-audit and cargo-deny, offline against ../shared/advisory-db.tar.gz when present.
+deny:
+    bash .ci/supply-chain.sh
+
+# Validate the InsightConnect plugin with Rapid7's validators (offline wrapper).
+validate-plugin:
+    bash tools/validate_plugin.sh
+
+# Regenerate plugin/help.md with Rapid7's generator.
+help-md:
+    bash tools/gen_help.sh
+
+# Everything CI checks, in CI's order.
+quality-gate:
+    bash .ci/run
