@@ -82,14 +82,14 @@ impl Out {
     pub fn table(&self, headers: &[&str]) -> Table {
         let mut t = Table::new();
         if self.stdout_tty {
-            t.load_preset(presets::UTF8_FULL_CONDENSED);
+            t.load_style(presets::UTF8_FULL_CONDENSED);
             if let Some((_, w)) = console::Term::stdout().size_checked() {
                 t.set_width(w);
             }
             t.set_content_arrangement(ContentArrangement::Dynamic);
         } else {
             // Pipes and files get plain ASCII that pastes into tickets and Markdown.
-            t.load_preset(presets::ASCII_MARKDOWN);
+            t.load_style(presets::ASCII_MARKDOWN);
         }
         t.set_header(headers.iter().copied());
         t
@@ -141,7 +141,8 @@ pub fn init_logging(g: &GlobalArgs) {
         "error"
     } else {
         match g.verbose {
-            0 => "warn",
+            // The command reports its own failure; the libraries' per-attempt warnings are for -v.
+            0 => "warn,halo_api=error,halo_auth=error",
             1 => "info",
             2 => "debug",
             _ => "trace",

@@ -39,6 +39,8 @@ pub struct ConnectionConfig {
     pub timeout: Duration,
     /// Defaults for new tickets, as given (id or name).
     pub defaults: DefaultRefs,
+    /// Status/priority maps and the external-key field (issue 5's sync settings).
+    pub sync: crate::sync::config::SyncSettings,
 }
 
 impl std::fmt::Debug for ConnectionConfig {
@@ -119,6 +121,7 @@ impl ConnectionConfig {
             scope: text(v, "scope").unwrap_or_else(|| "all".into()),
             rate_limit: u32::try_from(int("rate_limit", DEFAULT_RATE_LIMIT)).unwrap_or(u32::MAX),
             timeout: Duration::from_secs(int("timeout", DEFAULT_TIMEOUT_SECS)),
+            sync: crate::sync::config::SyncSettings::from_connection(v)?,
             defaults: DefaultRefs {
                 ticket_type: text(v, "default_ticket_type"),
                 priority: text(v, "default_priority"),

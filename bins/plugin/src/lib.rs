@@ -23,3 +23,5 @@ pub mod mask;
 pub mod protocol;
 pub mod runner;
 pub mod spec;
+pub mod sync;
+pub mod triggers;

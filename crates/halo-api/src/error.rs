@@ -180,6 +180,26 @@ impl Error {
         self
     }
 
+    /// Replaces every occurrence of `secret` (e.g. the access token the request carried) in the kept texts.
+    pub(crate) fn redact_literal(mut self, secret: &str) -> Self {
+        if secret.len() < 4 {
+            return self;
+        }
+        let scrub = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, "[REDACTED]");
+            }
+        };
+        scrub(&mut self.inner.context);
+        if let Some(m) = self.inner.message.as_mut() {
+            scrub(m);
+        }
+        if let Some(e) = self.inner.excerpt.as_mut() {
+            scrub(e);
+        }
+        self
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind

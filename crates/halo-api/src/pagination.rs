@@ -53,12 +53,6 @@ impl PageState {
         (!self.done).then_some(self.next_page)
     }
 
-    /// Items handed out so far.
-    #[cfg(test)]
-    pub(crate) fn yielded(&self) -> u64 {
-        self.yielded
-    }
-
     /// Records a page of `len` items whose first item has id `first_id`, with Halo's `record_count` if sent.
     pub(crate) fn on_page(&mut self, len: usize, record_count: Option<u64>, first_id: Option<&str>) -> PageVerdict {
         if self.done {
@@ -85,7 +79,7 @@ impl PageState {
         let count_reached = record_count.is_some_and(|rc| self.yielded >= rc);
         // A short page ends the list, unless Halo's record_count says otherwise (a server capping below our
         // page size); a continued short page still yields at least one new item, so this terminates.
-        let short = (len as u64) < u64::from(self.page_size) && !record_count.is_some_and(|rc| self.yielded < rc);
+        let short = (len as u64) < u64::from(self.page_size) && record_count.is_none_or(|rc| self.yielded >= rc);
         let more = !(max_reached || count_reached || short || self.next_page == u32::MAX);
         self.done = !more;
         PageVerdict { take, more }

@@ -230,12 +230,14 @@ impl HaloClient {
             let to = to.split('?').next().unwrap_or("?").to_owned();
             return Err(AttemptFailure {
                 error: Error::from_response(ErrorKind::Config, status, &body)
+                    .redact_literal(token.expose_secret())
                     .with_message(format!("Halo redirected to {to}; configure that URL as the resource server")),
                 failure: Failure::Status(status),
                 at_least: None,
             });
         }
-        let mut error = Error::from_response(kind_for_status(status), status, &body);
+        // Redact the token this request carried, in case Halo (or a proxy) echoes it back.
+        let mut error = Error::from_response(kind_for_status(status), status, &body).redact_literal(token.expose_secret());
         let mut at_least = None;
         if status == 429 {
             let retry_after = parse_retry_after(&headers);

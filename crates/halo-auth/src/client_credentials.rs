@@ -14,9 +14,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use oauth2::basic::{BasicClient, BasicErrorResponse, BasicTokenType};
-use oauth2::{
-    AuthType, ClientId, ClientSecret, RequestTokenError, Scope, TokenResponse, TokenUrl,
-};
+use oauth2::{AuthType, ClientId, ClientSecret, RequestTokenError, Scope, TokenResponse, TokenUrl};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 use url::Url;
@@ -74,6 +72,9 @@ impl ClientCredentialsConfig {
     /// Lifetime assumed when the token response has no `expires_in` (Halo issues 1-hour
     /// tokens; the skew is still subtracted).
     pub const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
+    /// Longest a token is reused, whatever `expires_in` claims (a bogus huge value must not
+    /// pin a token forever or overflow the clock).
+    pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
     /// A configuration with the defaults: no tenant, scope `all`, skew 60 s, timeout 30 s.
     pub fn new(
@@ -133,7 +134,10 @@ impl ClientCredentialsConfig {
     }
 
     fn tenant_name(&self) -> Option<&str> {
-        self.tenant.as_deref().map(str::trim).filter(|t| !t.is_empty())
+        self.tenant
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
     }
 
     /// The token endpoint: `<authorization_server>/token`, plus `?tenant=<tenant>` when a
@@ -153,10 +157,8 @@ impl ClientCredentialsConfig {
             .path_segments()
             .and_then(|mut s| s.rfind(|seg| !seg.is_empty()))
             .is_some_and(|last| last.eq_ignore_ascii_case("token"));
-        if !ends_in_token {
-            if let Ok(mut segments) = url.path_segments_mut() {
-                segments.pop_if_empty().push("token");
-            }
+        if !ends_in_token && let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().push("token");
         }
         if let Some(tenant) = self.tenant_name() {
             let already = url.query_pairs().any(|(k, _)| k == "tenant");
@@ -308,10 +310,10 @@ impl ClientCredentials {
         if let Some(token) = self.cached_valid() {
             return Ok(token);
         }
-        if self.attempts.load(Ordering::Acquire) != seen {
-            if let Some(err) = &state.last_failure {
-                return Err(err.clone());
-            }
+        if self.attempts.load(Ordering::Acquire) != seen
+            && let Some(err) = &state.last_failure
+        {
+            return Err(err.clone());
         }
         let result = self.fetch_token().await;
         match &result {
@@ -444,11 +446,13 @@ impl ClientCredentials {
                     AuthErrorKind::Config => "could not be built",
                     _ => "could not reach the authorisation server",
                 };
-                let chain = clean(&error_chain(&http_err));
-                let mut e = AuthError::new(
-                    kind,
-                    format!("token request to {endpoint} {what}: {chain}"),
-                );
+                // The reqwest error alone: the adapter's wrapper would only repeat "failed".
+                let chain = match http_err.reqwest() {
+                    Some(r) => clean(&error_chain(r)),
+                    None => clean(&error_chain(&http_err)),
+                };
+                let mut e =
+                    AuthError::new(kind, format!("token request to {endpoint} {what}: {chain}"));
                 e = with_status(e);
                 match http_err {
                     HttpError::Build(r) | HttpError::Send(r) | HttpError::Body(r) => {
@@ -473,7 +477,9 @@ impl ClientCredentials {
                         "the authorisation server at {endpoint} rejected the scope `{}`",
                         clean(&self.scopes.join(" "))
                     ),
-                    _ => format!("the authorisation server at {endpoint} refused the token request"),
+                    _ => {
+                        format!("the authorisation server at {endpoint} refused the token request")
+                    }
                 };
                 with_status(AuthError::new(kind, message).with_oauth(code, description))
             }
@@ -500,7 +506,9 @@ impl ClientCredentials {
         let e = match status {
             Some(200) | None => AuthError::new(
                 AuthErrorKind::MalformedResponse,
-                format!("token response from {endpoint} is not a usable OAuth2 token response: {detail}"),
+                format!(
+                    "token response from {endpoint} is not a usable OAuth2 token response: {detail}"
+                ),
             ),
             Some(s) if (300..400).contains(&s) => AuthError::config(format!(
                 "the token endpoint {endpoint} redirects (HTTP {s}{}); redirects are not followed \
@@ -512,11 +520,15 @@ impl ClientCredentials {
             )),
             Some(401) => AuthError::new(
                 AuthErrorKind::CredentialsRejected,
-                format!("the authorisation server at {endpoint} rejected the client credentials ({detail})"),
+                format!(
+                    "the authorisation server at {endpoint} rejected the client credentials ({detail})"
+                ),
             ),
             Some(s) => AuthError::new(
                 kind_for_status(Some(s)),
-                format!("the token endpoint {endpoint} answered HTTP {s} without an OAuth2 error body ({detail})"),
+                format!(
+                    "the token endpoint {endpoint} answered HTTP {s} without an OAuth2 error body ({detail})"
+                ),
             ),
         };
         match status {
@@ -542,7 +554,11 @@ fn describe_parse_error(path: &str, inner: &serde_json::Error) -> String {
     let path = bounded(path, 80);
     match inner.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-            format!("the body is not JSON (line {}, column {})", inner.line(), inner.column())
+            format!(
+                "the body is not JSON (line {}, column {})",
+                inner.line(),
+                inner.column()
+            )
         }
         serde_json::error::Category::Data => {
             let text = inner.to_string();
@@ -561,9 +577,11 @@ fn describe_parse_error(path: &str, inner: &serde_json::Error) -> String {
 /// How long a token may be handed out: `expires_in - skew`; `expires_in` missing means
 /// [`ClientCredentialsConfig::ASSUMED_LIFETIME`]. When the token lives no longer than the skew,
 /// half its lifetime is used instead, so a short-lived token is still reused a little rather
-/// than fetched anew for every request.
+/// than fetched anew for every request. Capped at [`ClientCredentialsConfig::MAX_LIFETIME`].
 fn usable_lifetime(expires_in: Option<Duration>, skew: Duration) -> Duration {
-    let lifetime = expires_in.unwrap_or(ClientCredentialsConfig::ASSUMED_LIFETIME);
+    let lifetime = expires_in
+        .unwrap_or(ClientCredentialsConfig::ASSUMED_LIFETIME)
+        .min(ClientCredentialsConfig::MAX_LIFETIME);
     if lifetime > skew {
         lifetime - skew
     } else {
@@ -710,11 +728,18 @@ mod tests {
             Duration::from_secs(20)
         );
         assert_eq!(usable_lifetime(Some(Duration::ZERO), skew), Duration::ZERO);
+        assert_eq!(
+            usable_lifetime(Some(Duration::from_secs(u64::MAX)), skew),
+            ClientCredentialsConfig::MAX_LIFETIME - skew
+        );
     }
 
     #[test]
     fn status_fallback_kinds() {
-        assert_eq!(kind_for_status(Some(401)), AuthErrorKind::CredentialsRejected);
+        assert_eq!(
+            kind_for_status(Some(401)),
+            AuthErrorKind::CredentialsRejected
+        );
         assert_eq!(kind_for_status(Some(503)), AuthErrorKind::ServerError);
         assert_eq!(kind_for_status(Some(429)), AuthErrorKind::ServerError);
         assert_eq!(kind_for_status(Some(400)), AuthErrorKind::Refused);

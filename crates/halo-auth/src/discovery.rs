@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::sanitize::{bounded, url_without_query};
 use crate::AuthError;
+use crate::sanitize::{bounded, url_without_query};
 
 /// Timeout of the `GET /api/authinfo` request.
 pub const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -141,7 +141,10 @@ async fn fetch_authinfo(
     if !status.is_success() {
         return Err(format!("HTTP {status}"));
     }
-    if response.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY as u64)
+    {
         return Err("body too large".to_owned());
     }
     let body = response
@@ -177,7 +180,12 @@ fn parse_authinfo(body: &[u8], instance: &Url) -> Result<Discovery, String> {
         .join(auth_url)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && !u.cannot_be_a_base())
-        .ok_or_else(|| format!("auth_url `{}` is not an http(s) URL", bounded(auth_url, 100)))?;
+        .ok_or_else(|| {
+            format!(
+                "auth_url `{}` is not an http(s) URL",
+                bounded(auth_url, 100)
+            )
+        })?;
     let tenant = match field("tenant_id") {
         Some(serde_json::Value::String(s)) => Some(s.trim().to_owned()),
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
@@ -215,11 +223,17 @@ mod tests {
             );
         }
         assert_eq!(
-            instance_base(&url("https://h.example/halo/api")).unwrap().as_str(),
+            instance_base(&url("https://h.example/halo/api"))
+                .unwrap()
+                .as_str(),
             "https://h.example/halo"
         );
         assert_eq!(
-            with_path(&instance_base(&url("https://h.example/halo/")).unwrap(), &["auth"]).as_str(),
+            with_path(
+                &instance_base(&url("https://h.example/halo/")).unwrap(),
+                &["auth"]
+            )
+            .as_str(),
             "https://h.example/halo/auth"
         );
     }
@@ -234,10 +248,16 @@ mod tests {
     fn authinfo_lenient_shapes() {
         let base = url("https://acme.haloitsm.com/");
         let d = parse_authinfo(br#"{"Auth_Url":"/auth","tenant_id":42}"#, &base).unwrap();
-        assert_eq!(d.authorization_server.as_str(), "https://acme.haloitsm.com/auth");
+        assert_eq!(
+            d.authorization_server.as_str(),
+            "https://acme.haloitsm.com/auth"
+        );
         assert_eq!(d.tenant.as_deref(), Some("42"));
-        let d = parse_authinfo(br#"{"auth_url":"https://auth.example","tenant_id":""}"#, &base)
-            .unwrap();
+        let d = parse_authinfo(
+            br#"{"auth_url":"https://auth.example","tenant_id":""}"#,
+            &base,
+        )
+        .unwrap();
         assert_eq!(d.authorization_server.as_str(), "https://auth.example/");
         assert_eq!(d.tenant, None);
         assert!(parse_authinfo(b"<html>", &base).is_err());

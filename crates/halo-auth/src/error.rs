@@ -184,9 +184,7 @@ impl AuthError {
                 "The URL answers but is not a Halo token endpoint; check the authorisation \
                  server URL (Configuration > Integrations > Halo API > API Details)."
             }
-            AuthErrorKind::Config => {
-                "Fix the connection settings named in the error message."
-            }
+            AuthErrorKind::Config => "Fix the connection settings named in the error message.",
         }
     }
 }

@@ -89,3 +89,25 @@ impl fmt::Debug for StaticToken {
             .finish()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn reject_counts_only_the_current_generation() {
+        let provider = StaticToken::new("one");
+        let old = provider.token().await.unwrap();
+        provider.replace("two");
+        provider.reject(&old);
+        assert_eq!(provider.stats().rejections, 0);
+        let current = provider.token().await.unwrap();
+        assert_eq!(current.expose_secret(), "two");
+        assert_eq!(current.generation(), old.generation() + 1);
+        provider.reject(&current);
+        assert_eq!(provider.stats().rejections, 1);
+        // Externally managed: the token stays.
+        assert_eq!(provider.token().await.unwrap().expose_secret(), "two");
+    }
+}

@@ -42,7 +42,12 @@ async fn hosted_token_request_carries_form_fields_and_tenant() {
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.url.query(), Some("tenant=acme"));
-    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
+    let content_type = request
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     let fields = form(&request.body);
     assert_eq!(fields["grant_type"], "client_credentials");
@@ -121,8 +126,16 @@ async fn burst_of_rejections_causes_one_refresh() {
         fresh.push(task.await.unwrap().unwrap());
     }
 
-    assert_eq!(token_requests(&server).await, 2, "initial fetch + one refresh");
-    assert!(fresh.iter().all(|t| t.generation() == fresh[0].generation()));
+    assert_eq!(
+        token_requests(&server).await,
+        2,
+        "initial fetch + one refresh"
+    );
+    assert!(
+        fresh
+            .iter()
+            .all(|t| t.generation() == fresh[0].generation())
+    );
     assert_ne!(fresh[0].generation(), first.generation());
     assert_eq!(fresh[0].expose_secret(), format!("{TOKEN_PREFIX}2"));
     assert_eq!(p.stats().rejections, 1);
@@ -230,7 +243,8 @@ async fn invalid_scope_400_is_invalid_scope() {
 #[tokio::test]
 async fn other_oauth_errors_are_refused() {
     let (_server, p) = failing_provider(
-        ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "unauthorized_client"})),
+        ResponseTemplate::new(400)
+            .set_body_json(serde_json::json!({"error": "unauthorized_client"})),
     )
     .await;
     let err = p.token().await.unwrap_err();
@@ -316,7 +330,8 @@ async fn redirect_is_not_followed_and_is_a_config_error() {
     Mock::given(method("POST"))
         .and(path("/auth/token"))
         .respond_with(
-            ResponseTemplate::new(307).insert_header("location", format!("{}/elsewhere", server.uri())),
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/elsewhere", server.uri())),
         )
         .mount(&server)
         .await;
@@ -325,7 +340,11 @@ async fn redirect_is_not_followed_and_is_a_config_error() {
     assert_eq!(err.kind(), AuthErrorKind::Config, "{err}");
     assert_eq!(err.status(), Some(307));
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "the form with the secret was not re-sent");
+    assert_eq!(
+        requests.len(),
+        1,
+        "the form with the secret was not re-sent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -367,4 +386,28 @@ async fn shared_reqwest_client_works_through_the_adapter() {
     let header = token.authorization_header().unwrap();
     assert!(header.is_sensitive());
     assert_eq!(header.to_str().unwrap(), format!("Bearer {TOKEN_PREFIX}1"));
+}
+
+#[tokio::test]
+async fn absurd_expires_in_does_not_panic_and_is_capped() {
+    let (server, _) = token_server(Some(u64::MAX), Duration::ZERO).await;
+    let p = provider(config_for(&server));
+    let token = p.token().await.unwrap();
+    let remaining = token.remaining().unwrap();
+    assert!(
+        remaining <= Duration::from_secs(24 * 3600 - 60),
+        "{remaining:?}"
+    );
+    assert!(!token.is_expired());
+}
+
+#[tokio::test]
+async fn a_caller_giving_up_mid_fetch_does_not_wedge_the_provider() {
+    let (server, _) = token_server(Some(3600), Duration::from_millis(300)).await;
+    let p = provider(config_for(&server));
+    let gave_up = tokio::time::timeout(Duration::from_millis(50), p.token()).await;
+    assert!(gave_up.is_err(), "the first caller should have timed out");
+    let token = p.token().await.unwrap();
+    assert!(token.expose_secret().starts_with(TOKEN_PREFIX));
+    assert_eq!(p.stats().tokens_fetched, 1);
 }

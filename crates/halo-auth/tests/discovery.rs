@@ -43,7 +43,10 @@ async fn authinfo_gives_auth_server_and_tenant_used_for_the_token() {
     let http = reqwest::Client::new();
     let found = discover(&http, &instance(&server)).await.unwrap();
     assert_eq!(found.source, DiscoverySource::AuthInfo);
-    assert_eq!(found.authorization_server.as_str(), format!("{}/idp", server.uri()));
+    assert_eq!(
+        found.authorization_server.as_str(),
+        format!("{}/idp", server.uri())
+    );
     assert_eq!(found.tenant.as_deref(), Some("acme"));
 
     let config = ClientCredentialsConfig::from_discovery(CLIENT_ID, SECRET.into(), &found);
@@ -82,7 +85,10 @@ async fn authinfo_404_falls_back_to_instance_auth() {
         .await
         .unwrap();
     assert_eq!(found.source, DiscoverySource::Fallback);
-    assert_eq!(found.authorization_server.as_str(), format!("{}/auth", server.uri()));
+    assert_eq!(
+        found.authorization_server.as_str(),
+        format!("{}/auth", server.uri())
+    );
     assert_eq!(found.tenant, None);
 }
 
@@ -113,8 +119,11 @@ async fn unreachable_instance_falls_back_and_bad_scheme_fails() {
         format!("http://127.0.0.1:{port}/auth")
     );
 
-    let err = discover(&reqwest::Client::new(), &"ftp://x.example/".parse().unwrap())
-        .await
-        .unwrap_err();
+    let err = discover(
+        &reqwest::Client::new(),
+        &"ftp://x.example/".parse().unwrap(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.kind(), halo_auth::AuthErrorKind::Config);
 }

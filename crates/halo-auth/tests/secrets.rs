@@ -46,7 +46,10 @@ fn everything_about(err: &AuthError) -> String {
 fn assert_clean(what: &str, text: &str) {
     let encoded: String = url::form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
     for needle in [SECRET, encoded.as_str(), TOKEN_PREFIX, "leaked-token-value"] {
-        assert!(!text.contains(needle), "{what} contains `{needle}`:\n{text}");
+        assert!(
+            !text.contains(needle),
+            "{what} contains `{needle}`:\n{text}"
+        );
     }
 }
 
@@ -123,13 +126,11 @@ async fn no_secret_or_token_in_logs_errors_or_debug() {
     );
     errors.push(dead.token().await.unwrap_err());
     errors.push(
-        halo_auth::ClientCredentials::from_config(
-            halo_auth::ClientCredentialsConfig::new(
-                CLIENT_ID,
-                SECRET.into(),
-                "ftp://x/auth".parse().unwrap(),
-            ),
-        )
+        halo_auth::ClientCredentials::from_config(halo_auth::ClientCredentialsConfig::new(
+            CLIENT_ID,
+            SECRET.into(),
+            "ftp://x/auth".parse().unwrap(),
+        ))
         .unwrap_err(),
     );
 
@@ -151,5 +152,10 @@ async fn no_secret_or_token_in_logs_errors_or_debug() {
     assert!(logs.contains("static bearer token was rejected"), "{logs}");
     assert_clean("logs", &logs);
     // The sanitised description is still useful.
-    assert!(errors[0].error_description().unwrap().contains("[redacted] is wrong"));
+    assert!(
+        errors[0]
+            .error_description()
+            .unwrap()
+            .contains("[redacted] is wrong")
+    );
 }

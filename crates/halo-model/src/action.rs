@@ -11,69 +11,145 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::custom_field::{CustomField, CustomFieldValue};
 use crate::error::{Rule, ValidationError};
 use crate::ticket_write::{check_id, check_nonblank};
-use crate::{date, lenient};
 use crate::{ActionId, AgentId, AttachmentId, Map, OutcomeId, PriorityId, StatusId, TicketId};
+use crate::{date, lenient};
 
 /// An action as Halo returns it (`GET /api/Actions?ticket_id=…`, POST replies, `extra_actions` on a new
 /// ticket, webhook payloads).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     /// The ticket the action belongs to.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_id: Option<TicketId>,
     /// Per-ticket action number.
-    #[serde(default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// Action type name, e.g. `"Private Note"`.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub outcome: Option<String>,
     /// Action type id.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub outcome_id: Option<OutcomeId>,
     /// Author display name.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub who: Option<String>,
     /// Author kind code.
-    #[serde(default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub who_type: Option<i64>,
     /// Author agent.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub who_agentid: Option<AgentId>,
     /// When the action happened.
-    #[serde(default, with = "date::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub datetime: Option<DateTime<Utc>>,
     /// When the action record was created.
-    #[serde(default, with = "date::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub actiondatecreated: Option<DateTime<Utc>>,
     /// Plain-text note.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub note: Option<String>,
     /// HTML note (list calls need `includehtmlnote=true`).
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub note_html: Option<String>,
     /// Private (agent-only) note.
-    #[serde(default, deserialize_with = "lenient::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hiddenfromuser: Option<bool>,
     /// Flagged important.
-    #[serde(default, deserialize_with = "lenient::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub important: Option<bool>,
     /// Ticket status before the action.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_status: Option<StatusId>,
     /// Ticket status after the action.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_status: Option<StatusId>,
     /// Name of `new_status`.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_status_name: Option<String>,
     /// Time taken, in hours.
-    #[serde(default, deserialize_with = "lenient::opt_f64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timetaken: Option<f64>,
     /// Number of attachments.
-    #[serde(default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attachment_count: Option<i64>,
     /// API application that created the action (its name).
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub actionby_application_id: Option<String>,
     /// Action-level custom fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,7 +263,10 @@ pub struct NewAction {
     #[serde(with = "date::option", skip_serializing_if = "Option::is_none")]
     pub datetime: Option<DateTime<Utc>>,
     /// Uploaded attachments to link, sent as `[{"id":N}]`.
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "crate::ticket_write::ser_attachment_links")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::ticket_write::ser_attachment_links"
+    )]
     pub attachments: Vec<AttachmentId>,
     /// Action-level custom fields.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -340,15 +419,15 @@ impl NewAction {
         if let Some(p) = self.new_priority {
             check_id("new_priority", p.get())?;
         }
-        if let Some(h) = self.timetaken {
-            if !h.is_finite() || h < 0.0 {
-                return Err(ValidationError::new(
-                    "timetaken",
-                    Rule::Invalid,
-                    format!("time taken {h} is not a non-negative number of hours"),
-                    "Give the time in hours, e.g. 0.25 for 15 minutes.",
-                ));
-            }
+        if let Some(h) = self.timetaken
+            && (!h.is_finite() || h < 0.0)
+        {
+            return Err(ValidationError::new(
+                "timetaken",
+                Rule::Invalid,
+                format!("time taken {h} is not a non-negative number of hours"),
+                "Give the time in hours, e.g. 0.25 for 15 minutes.",
+            ));
         }
         for (i, a) in self.attachments.iter().enumerate() {
             check_id(&format!("attachments[{i}].id"), a.get())?;
@@ -357,7 +436,10 @@ impl NewAction {
             cf.validate(&format!("customfields[{i}]"))?;
         }
         let has_note = self.note.as_deref().is_some_and(|n| !n.trim().is_empty())
-            || self.note_html.as_deref().is_some_and(|n| !n.trim().is_empty());
+            || self
+                .note_html
+                .as_deref()
+                .is_some_and(|n| !n.trim().is_empty());
         let has_change = self.new_status.is_some()
             || self.new_agent.is_some()
             || self.new_team.is_some()

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Rule, ValidationError};
 use crate::ticket_write::{check_id, check_text};
-use crate::{base64, date, lenient};
 use crate::{AgentId, AttachmentId, Map, TicketId};
+use crate::{base64, date, lenient};
 
 /// Longest file name accepted by [`NewAttachment::validate`].
 pub const MAX_FILENAME_CHARS: usize = 255;
@@ -24,37 +24,81 @@ pub struct Attachment {
     /// Attachment id.
     pub id: AttachmentId,
     /// File name.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filename: Option<String>,
     /// MIME type.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// Size in bytes.
-    #[serde(default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filesize: Option<i64>,
     /// Upload time.
-    #[serde(default, with = "date::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub datecreated: Option<DateTime<Utc>>,
     /// Linked ticket (`0`/absent when not linked yet — read as `Some(TicketId(0))` or `None`).
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_id: Option<TicketId>,
     /// Linked action number within the ticket.
-    #[serde(default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action_id: Option<i64>,
     /// Uploading agent.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub agent_id: Option<AgentId>,
     /// Whether Halo treats it as an image.
-    #[serde(default, deserialize_with = "lenient::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub isimage: Option<bool>,
     /// Description.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub desc: Option<String>,
     /// Note.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub note: Option<String>,
     /// File content as base64 (upload replies echo it).
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data: Option<String>,
     /// Every other key Halo sent.
     #[serde(flatten)]
@@ -151,12 +195,19 @@ impl std::fmt::Debug for NewAttachment {
 
 impl NewAttachment {
     /// A file named `filename` of MIME type `content_type` (e.g. `application/pdf`) with these bytes.
-    pub fn new(filename: impl Into<String>, content_type: impl Into<String>, bytes: Vec<u8>) -> Self {
+    pub fn new(
+        filename: impl Into<String>,
+        content_type: impl Into<String>,
+        bytes: Vec<u8>,
+    ) -> Self {
         let content_type = content_type.into().trim().to_owned();
         let isimage = content_type.to_ascii_lowercase().starts_with("image/");
         Self {
             filename: filename.into(),
-            data: DataUri { mime: content_type.clone(), bytes },
+            data: DataUri {
+                mime: content_type.clone(),
+                bytes,
+            },
             content_type,
             isimage,
             ticket_id: None,
@@ -190,7 +241,10 @@ impl NewAttachment {
             return Err(ValidationError::new(
                 "filename",
                 Rule::Invalid,
-                format!("file name {:?} contains a path separator or control character", self.filename),
+                format!(
+                    "file name {:?} contains a path separator or control character",
+                    self.filename
+                ),
                 "Pass the bare file name, e.g. `report.pdf`.",
             ));
         }
@@ -234,7 +288,10 @@ mod tests {
 
     #[test]
     fn decodes_data_uri_and_plain_base64() {
-        let a: Attachment = serde_json::from_str(r#"{"id":2967,"data":"data:text/plain;base64,SGVsbG8=","ticket_id":0,"user_id":-1}"#).unwrap();
+        let a: Attachment = serde_json::from_str(
+            r#"{"id":2967,"data":"data:text/plain;base64,SGVsbG8=","ticket_id":0,"user_id":-1}"#,
+        )
+        .unwrap();
         assert_eq!(a.decoded_data().unwrap(), b"Hello");
         assert_eq!(a.ticket_id, Some(TicketId::new(0)));
         assert_eq!(a.extra["user_id"], -1);
@@ -245,17 +302,37 @@ mod tests {
     #[test]
     fn image_flag_and_validation() {
         assert!(NewAttachment::new("a.png", "image/png", vec![1]).isimage);
-        assert!(NewAttachment::new("../a.png", "image/png", vec![1]).validate().is_err());
-        assert!(NewAttachment::new("a.png", "png", vec![1]).validate().is_err());
-        assert!(NewAttachment::new("a.png", "image/png", vec![1]).action(2).validate().is_err());
-        assert!(NewAttachment::new("", "image/png", vec![1]).validate().is_err());
+        assert!(
+            NewAttachment::new("../a.png", "image/png", vec![1])
+                .validate()
+                .is_err()
+        );
+        assert!(
+            NewAttachment::new("a.png", "png", vec![1])
+                .validate()
+                .is_err()
+        );
+        assert!(
+            NewAttachment::new("a.png", "image/png", vec![1])
+                .action(2)
+                .validate()
+                .is_err()
+        );
+        assert!(
+            NewAttachment::new("", "image/png", vec![1])
+                .validate()
+                .is_err()
+        );
     }
 
     #[test]
     fn debug_hides_bytes() {
         let a = NewAttachment::new("s.txt", "text/plain", b"secret-token-value".to_vec());
         let dbg = format!("{a:?}");
-        assert!(!dbg.contains("secret") && !dbg.contains("c2VjcmV0"), "{dbg}");
+        assert!(
+            !dbg.contains("secret") && !dbg.contains("c2VjcmV0"),
+            "{dbg}"
+        );
         assert!(dbg.contains("18 bytes"));
     }
 }

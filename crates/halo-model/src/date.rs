@@ -10,8 +10,8 @@
 //! Written dates use [`format_halo`]: `YYYY-MM-DDTHH:MM:SS.fffffffZ`.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
-use serde::de::{self, Deserializer, Visitor};
 use serde::Serializer;
+use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
 use crate::error::DateError;
@@ -35,7 +35,11 @@ pub fn parse_halo(s: &str) -> Result<Option<DateTime<Utc>>, DateError> {
         return Ok(None);
     }
     let parsed = parse_utc(t).ok_or_else(|| DateError::new(s))?;
-    Ok(if is_sentinel(&parsed) { None } else { Some(parsed) })
+    Ok(if is_sentinel(&parsed) {
+        None
+    } else {
+        Some(parsed)
+    })
 }
 
 fn parse_utc(t: &str) -> Option<DateTime<Utc>> {
@@ -59,7 +63,11 @@ fn parse_naive(t: &str) -> Option<NaiveDateTime> {
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f"))
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M"))
         .ok()
-        .or_else(|| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
+        .or_else(|| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
 }
 
 /// True for Halo's "unset" placeholder dates (any year up to [`SENTINEL_MAX_YEAR`]).
@@ -137,8 +145,9 @@ pub mod required {
 
     /// Reads a Halo date; a sentinel or empty value is an error here because the field is required.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        d.deserialize_any(DateVisitor)?
-            .ok_or_else(|| de::Error::custom("missing date: got Halo's \"unset\" sentinel or an empty value"))
+        d.deserialize_any(DateVisitor)?.ok_or_else(|| {
+            de::Error::custom("missing date: got Halo's \"unset\" sentinel or an empty value")
+        })
     }
 }
 
@@ -170,32 +179,56 @@ mod tests {
     #[test]
     fn seven_and_three_fraction_digits_with_and_without_z() {
         let seven = at("2024-06-20T14:45:15.9746271Z");
-        assert_eq!(seven, Utc.with_ymd_and_hms(2024, 6, 20, 14, 45, 15).unwrap() + chrono::Duration::nanoseconds(974_627_100));
+        assert_eq!(
+            seven,
+            Utc.with_ymd_and_hms(2024, 6, 20, 14, 45, 15).unwrap()
+                + chrono::Duration::nanoseconds(974_627_100)
+        );
         assert_eq!(at("2024-06-20T14:45:15.9746271"), seven);
         let three = at("2024-06-21T10:45:15.975Z");
         assert_eq!(three.timestamp_subsec_millis(), 975);
         assert_eq!(at("2024-06-21T10:45:15.975"), three);
-        assert_eq!(at("2026-02-10T00:00:00"), Utc.with_ymd_and_hms(2026, 2, 10, 0, 0, 0).unwrap());
-        assert_eq!(at("2026-02-10"), Utc.with_ymd_and_hms(2026, 2, 10, 0, 0, 0).unwrap());
+        assert_eq!(
+            at("2026-02-10T00:00:00"),
+            Utc.with_ymd_and_hms(2026, 2, 10, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            at("2026-02-10"),
+            Utc.with_ymd_and_hms(2026, 2, 10, 0, 0, 0).unwrap()
+        );
     }
 
     #[test]
     fn offsets_are_converted_to_utc() {
         assert_eq!(at("2024-06-20T16:45:15+02:00"), at("2024-06-20T14:45:15Z"));
-        assert_eq!(at("2024-06-20T16:45:15.1234567+02:00"), at("2024-06-20T14:45:15.1234567Z"));
+        assert_eq!(
+            at("2024-06-20T16:45:15.1234567+02:00"),
+            at("2024-06-20T14:45:15.1234567Z")
+        );
     }
 
     #[test]
     fn garbage_is_an_error_not_none() {
-        for s in ["yesterday", "2024-13-01T00:00:00Z", "20240620", "2024-06-20T25:00:00"] {
+        for s in [
+            "yesterday",
+            "2024-13-01T00:00:00Z",
+            "20240620",
+            "2024-06-20T25:00:00",
+        ] {
             assert!(parse_halo(s).is_err(), "{s}");
         }
     }
 
     #[test]
     fn format_uses_seven_digits_and_z() {
-        assert_eq!(format_halo(&at("2024-06-20T14:45:15.9746271Z")), "2024-06-20T14:45:15.9746271Z");
-        assert_eq!(format_halo(&at("2024-06-21T10:45:15.975Z")), "2024-06-21T10:45:15.9750000Z");
+        assert_eq!(
+            format_halo(&at("2024-06-20T14:45:15.9746271Z")),
+            "2024-06-20T14:45:15.9746271Z"
+        );
+        assert_eq!(
+            format_halo(&at("2024-06-21T10:45:15.975Z")),
+            "2024-06-21T10:45:15.9750000Z"
+        );
     }
 
     #[test]

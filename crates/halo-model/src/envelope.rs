@@ -66,7 +66,14 @@ pub struct ListEnvelope<T> {
 
 impl<T> Default for ListEnvelope<T> {
     fn default() -> Self {
-        Self { items: Vec::new(), record_count: None, page_no: None, page_size: None, items_key: None, extra: Map::new() }
+        Self {
+            items: Vec::new(),
+            record_count: None,
+            page_no: None,
+            page_size: None,
+            items_key: None,
+            extra: Map::new(),
+        }
     }
 }
 
@@ -93,18 +100,23 @@ impl<T> IntoIterator for ListEnvelope<T> {
 fn count(v: Option<&Value>) -> Option<u64> {
     match v? {
         Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9.0e15).map(|f| {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let u = f as u64;
-                u
-            })
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9.0e15)
+                .map(|f| {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let u = f as u64;
+                    u
+                })
         }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
 }
 
-fn items_from<T: DeserializeOwned, E: serde::de::Error>(key: Option<&str>, arr: Vec<Value>) -> Result<Vec<T>, E> {
+fn items_from<T: DeserializeOwned, E: serde::de::Error>(
+    key: Option<&str>,
+    arr: Vec<Value>,
+) -> Result<Vec<T>, E> {
     arr.into_iter()
         .enumerate()
         .map(|(i, v)| {
@@ -119,7 +131,10 @@ fn items_from<T: DeserializeOwned, E: serde::de::Error>(key: Option<&str>, arr: 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for ListEnvelope<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match Value::deserialize(d)? {
-            Value::Array(arr) => Ok(Self { items: items_from(None, arr)?, ..Self::default() }),
+            Value::Array(arr) => Ok(Self {
+                items: items_from(None, arr)?,
+                ..Self::default()
+            }),
             Value::Object(mut map) => {
                 let record_count = count(map.get("record_count"));
                 let page_no = count(map.get("page_no"));
@@ -128,7 +143,11 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for ListEnvelope<T> {
                     .iter()
                     .find(|k| map.get(**k).is_some_and(Value::is_array))
                     .map(|k| (*k).to_owned())
-                    .or_else(|| map.iter().find(|(_, v)| v.is_array()).map(|(k, _)| k.clone()));
+                    .or_else(|| {
+                        map.iter()
+                            .find(|(_, v)| v.is_array())
+                            .map(|(k, _)| k.clone())
+                    });
                 let items = match &key {
                     Some(k) => match map.shift_remove(k) {
                         Some(Value::Array(arr)) => items_from(Some(k), arr)?,
@@ -146,9 +165,19 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for ListEnvelope<T> {
                 for k in ["record_count", "page_no", "page_size"] {
                     map.shift_remove(k);
                 }
-                Ok(Self { items, record_count, page_no, page_size, items_key: key, extra: map })
+                Ok(Self {
+                    items,
+                    record_count,
+                    page_no,
+                    page_size,
+                    items_key: key,
+                    extra: map,
+                })
             }
-            other => Err(D::Error::custom(format!("expected a list, got {}", kind(&other)))),
+            other => Err(D::Error::custom(format!(
+                "expected a list, got {}",
+                kind(&other)
+            ))),
         }
     }
 }
@@ -209,24 +238,40 @@ mod tests {
 
     #[test]
     fn every_named_shape() {
-        let a: ListEnvelope<Action> =
-            serde_json::from_str(r#"{"ticket_id":4242,"record_count":2,"actions":[{"id":1},{"id":2}]}"#).unwrap();
-        assert_eq!((a.len(), a.record_count, a.extra["ticket_id"].as_u64()), (2, Some(2), Some(4242)));
-        let c: ListEnvelope<Client> = serde_json::from_str(r#"{"record_count":1,"clients":[{"id":12,"name":"C"}]}"#).unwrap();
+        let a: ListEnvelope<Action> = serde_json::from_str(
+            r#"{"ticket_id":4242,"record_count":2,"actions":[{"id":1},{"id":2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (a.len(), a.record_count, a.extra["ticket_id"].as_u64()),
+            (2, Some(2), Some(4242))
+        );
+        let c: ListEnvelope<Client> =
+            serde_json::from_str(r#"{"record_count":1,"clients":[{"id":12,"name":"C"}]}"#).unwrap();
         assert_eq!(c.items[0].name.as_deref(), Some("C"));
-        let s: ListEnvelope<Site> = serde_json::from_str(r#"{"record_count":1,"sites":[{"id":18,"client_id":12.0}]}"#).unwrap();
+        let s: ListEnvelope<Site> =
+            serde_json::from_str(r#"{"record_count":1,"sites":[{"id":18,"client_id":12.0}]}"#)
+                .unwrap();
         assert_eq!(s.items[0].client_id.map(|c| c.get()), Some(12));
-        let u: ListEnvelope<User> = serde_json::from_str(r#"{"record_count":1,"users":[{"id":38,"site_id":18.0}]}"#).unwrap();
+        let u: ListEnvelope<User> =
+            serde_json::from_str(r#"{"record_count":1,"users":[{"id":38,"site_id":18.0}]}"#)
+                .unwrap();
         assert_eq!(u.items[0].site_id.map(|c| c.get()), Some(18));
-        let r: ListEnvelope<Agent> = serde_json::from_str(r#"{"record_count":"1","results":[{"id":3}]}"#).unwrap();
-        assert_eq!((r.len(), r.record_count, r.items_key.as_deref()), (1, Some(1), Some("results")));
-        let at: ListEnvelope<Attachment> = serde_json::from_str(r#"{"attachments":[{"id":2967}]}"#).unwrap();
+        let r: ListEnvelope<Agent> =
+            serde_json::from_str(r#"{"record_count":"1","results":[{"id":3}]}"#).unwrap();
+        assert_eq!(
+            (r.len(), r.record_count, r.items_key.as_deref()),
+            (1, Some(1), Some("results"))
+        );
+        let at: ListEnvelope<Attachment> =
+            serde_json::from_str(r#"{"attachments":[{"id":2967}]}"#).unwrap();
         assert_eq!((at.len(), at.record_count), (1, None));
     }
 
     #[test]
     fn unknown_key_falls_back_to_first_array() {
-        let t: ListEnvelope<Ticket> = serde_json::from_str(r#"{"record_count":1,"whatever":[{"id":5}]}"#).unwrap();
+        let t: ListEnvelope<Ticket> =
+            serde_json::from_str(r#"{"record_count":1,"whatever":[{"id":5}]}"#).unwrap();
         assert_eq!(t.items_key.as_deref(), Some("whatever"));
         assert_eq!(t.items[0].id.get(), 5);
     }
@@ -234,7 +279,8 @@ mod tests {
     #[test]
     fn known_key_beats_earlier_unknown_array() {
         let t: ListEnvelope<Ticket> =
-            serde_json::from_str(r#"{"columns":[1,2],"record_count":1,"tickets":[{"id":5}]}"#).unwrap();
+            serde_json::from_str(r#"{"columns":[1,2],"record_count":1,"tickets":[{"id":5}]}"#)
+                .unwrap();
         assert_eq!(t.items_key.as_deref(), Some("tickets"));
         assert_eq!(t.extra["columns"], serde_json::json!([1, 2]));
     }
@@ -243,10 +289,13 @@ mod tests {
     fn empty_and_invalid() {
         let e: ListEnvelope<Ticket> = serde_json::from_str(r#"{"record_count":0}"#).unwrap();
         assert!(e.is_empty());
-        let err = serde_json::from_str::<ListEnvelope<Ticket>>(r#"{"error":"Forbidden"}"#).unwrap_err();
+        let err =
+            serde_json::from_str::<ListEnvelope<Ticket>>(r#"{"error":"Forbidden"}"#).unwrap_err();
         assert!(err.to_string().contains("error"), "{err}");
         assert!(serde_json::from_str::<ListEnvelope<Ticket>>("\"Not Found\"").is_err());
-        let err = serde_json::from_str::<ListEnvelope<Ticket>>(r#"{"tickets":[{"id":1},{"id":"x"}]}"#).unwrap_err();
+        let err =
+            serde_json::from_str::<ListEnvelope<Ticket>>(r#"{"tickets":[{"id":1},{"id":"x"}]}"#)
+                .unwrap_err();
         assert!(err.to_string().contains("tickets[1]"), "{err}");
     }
 }

@@ -27,7 +27,11 @@ impl IdError {
         if input.chars().count() > 64 {
             input = input.chars().take(64).collect::<String>() + "…";
         }
-        Self { kind, input, reason }
+        Self {
+            kind,
+            input,
+            reason,
+        }
     }
 
     /// The id type that was being parsed, e.g. `"TicketId"`.
@@ -116,7 +120,12 @@ impl ValidationError {
         problem: impl Into<String>,
         assistance: impl Into<String>,
     ) -> Self {
-        Self { field: field.into(), rule, problem: problem.into(), assistance: assistance.into() }
+        Self {
+            field: field.into(),
+            rule,
+            problem: problem.into(),
+            assistance: assistance.into(),
+        }
     }
 
     /// The offending field, in Halo's JSON spelling (e.g. `summary`, `tickettype_id`, `customfields[2].name`).

@@ -80,7 +80,11 @@ impl<'de> Visitor<'de> for IdVisitor {
     type Value = u64;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {} (a non-negative whole number such as 3, \"3\" or 3.0)", self.0)
+        write!(
+            f,
+            "a {} (a non-negative whole number such as 3, \"3\" or 3.0)",
+            self.0
+        )
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
@@ -92,7 +96,8 @@ impl<'de> Visitor<'de> for IdVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
-        id_from_f64(self.0, v).map_err(|reason| E::custom(IdError::new(self.0, v.to_string(), reason)))
+        id_from_f64(self.0, v)
+            .map_err(|reason| E::custom(IdError::new(self.0, v.to_string(), reason)))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
@@ -311,7 +316,9 @@ mod tests {
             ("true", "StatusId"),
             ("1e300", "too large"),
         ] {
-            let err = serde_json::from_str::<StatusId>(raw).unwrap_err().to_string();
+            let err = serde_json::from_str::<StatusId>(raw)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(reason), "{raw}: {err}");
         }
     }

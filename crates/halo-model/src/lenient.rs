@@ -14,7 +14,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, Visitor};
 
-use crate::ids::{id_from_f64, parse_id_str, HaloId};
+use crate::ids::{HaloId, id_from_f64, parse_id_str};
 
 /// Largest double that still represents every integer exactly (2^53).
 const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
@@ -39,10 +39,14 @@ impl<'de> Visitor<'de> for OptI64 {
         Ok(Some(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        i64::try_from(v).map(Some).map_err(|_| E::custom(format!("number {v} is too large")))
+        i64::try_from(v)
+            .map(Some)
+            .map_err(|_| E::custom(format!("number {v} is too large")))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        f64_to_i64(v).map(Some).ok_or_else(|| E::custom(format!("expected a whole number, got {v}")))
+        f64_to_i64(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format!("expected a whole number, got {v}")))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         let t = v.trim();
@@ -244,7 +248,9 @@ impl<'de, T: HaloId> Visitor<'de> for OptId<T> {
         if t.starts_with('-') && t.parse::<i64>().is_ok() {
             return Ok(None);
         }
-        parse_id_str(T::NAME, t).map(|raw| Some(T::from_u64(raw))).map_err(E::custom)
+        parse_id_str(T::NAME, t)
+            .map(|raw| Some(T::from_u64(raw)))
+            .map_err(E::custom)
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
@@ -299,9 +305,21 @@ mod tests {
     #[test]
     fn numbers_from_strings_and_doubles() {
         let p = probe(r#"{"i":"3","f":"0.25","b":"True","s":12,"id":"42"}"#);
-        assert_eq!((p.i, p.f, p.b, p.s.as_deref(), p.id), (Some(3), Some(0.25), Some(true), Some("12"), Some(TicketId::new(42))));
+        assert_eq!(
+            (p.i, p.f, p.b, p.s.as_deref(), p.id),
+            (
+                Some(3),
+                Some(0.25),
+                Some(true),
+                Some("12"),
+                Some(TicketId::new(42))
+            )
+        );
         let p = probe(r#"{"i":3.0,"f":1,"b":0,"id":42.0}"#);
-        assert_eq!((p.i, p.f, p.b, p.id), (Some(3), Some(1.0), Some(false), Some(TicketId::new(42))));
+        assert_eq!(
+            (p.i, p.f, p.b, p.id),
+            (Some(3), Some(1.0), Some(false), Some(TicketId::new(42)))
+        );
     }
 
     #[test]

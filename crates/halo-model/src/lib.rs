@@ -48,12 +48,14 @@ pub use custom_field::{CustomField, CustomFieldValue, FieldInfo, FieldOption, Fi
 pub use envelope::{ListEnvelope, OneOrMany};
 pub use error::{DateError, IdError, Rule, ValidationError};
 pub use ids::{
-    ActionId, AgentId, AttachmentId, ClientId, FieldId, OutcomeId, PriorityId, SiteId, SlaId, StatusId,
-    TeamId, TicketId, TicketTypeId, UserId,
+    ActionId, AgentId, AttachmentId, ClientId, FieldId, OutcomeId, PriorityId, SiteId, SlaId,
+    StatusId, TeamId, TicketId, TicketTypeId, UserId,
 };
-pub use lookups::{Agent, Category, Client, Outcome, Priority, Site, Sla, Status, Team, TicketType, User};
+pub use lookups::{
+    Agent, Category, Client, Outcome, Priority, Site, Sla, Status, Team, TicketType, User,
+};
 pub use ticket::{Tag, Ticket};
-pub use ticket_write::{NewTicket, TicketUpdate};
+pub use ticket_write::{NewTicket, TicketFields, TicketUpdate};
 pub use webhook::WebhookPayload;
 
 /// A JSON object, as kept in every read type's `extra` field.

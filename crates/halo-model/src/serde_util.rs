@@ -14,12 +14,15 @@ pub(crate) fn keep_null<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>
 /// When only the alternative is present it is renamed (so the typed field sees it); when both are
 /// present the alternative stays as it is and therefore lands in `extra` — nothing is lost and
 /// the duplicate does not make the record unreadable.
-pub(crate) fn normalise_aliases(map: &mut serde_json::Map<String, Value>, aliases: &[(&str, &str)]) {
+pub(crate) fn normalise_aliases(
+    map: &mut serde_json::Map<String, Value>,
+    aliases: &[(&str, &str)],
+) {
     for (alt, primary) in aliases {
-        if !map.contains_key(*primary) {
-            if let Some(v) = map.shift_remove(*alt) {
-                map.insert((*primary).to_owned(), v);
-            }
+        if !map.contains_key(*primary)
+            && let Some(v) = map.shift_remove(*alt)
+        {
+            map.insert((*primary).to_owned(), v);
         }
     }
 }
@@ -37,10 +40,10 @@ pub(crate) fn normalise_case(map: &mut serde_json::Map<String, Value>, known: &[
         })
         .collect();
     for (from, to) in renames {
-        if !map.contains_key(to) {
-            if let Some(v) = map.shift_remove(&from) {
-                map.insert(to.to_owned(), v);
-            }
+        if !map.contains_key(to)
+            && let Some(v) = map.shift_remove(&from)
+        {
+            map.insert(to.to_owned(), v);
         }
     }
 }

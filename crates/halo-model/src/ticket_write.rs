@@ -21,7 +21,10 @@ use serde_json::Value;
 use crate::custom_field::CustomFieldValue;
 use crate::error::{Rule, ValidationError};
 use crate::ids::MAX_HALO_ID;
-use crate::{date, AgentId, AttachmentId, ClientId, Map, PriorityId, SiteId, SlaId, StatusId, TeamId, TicketId, TicketTypeId, UserId};
+use crate::{
+    AgentId, AttachmentId, ClientId, Map, PriorityId, SiteId, SlaId, StatusId, TeamId, TicketId,
+    TicketTypeId, UserId, date,
+};
 
 /// Longest summary accepted by [`NewTicket::validate`] / [`TicketUpdate::validate`], in characters.
 pub const MAX_SUMMARY_CHARS: usize = 250;
@@ -65,7 +68,10 @@ pub(crate) fn check_text(field: &str, value: &str, max: usize) -> Result<(), Val
 }
 
 /// Serialises attachment ids as Halo's link objects: `[{"id":2967}]`.
-pub(crate) fn ser_attachment_links<S: Serializer>(ids: &[AttachmentId], s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_attachment_links<S: Serializer>(
+    ids: &[AttachmentId],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     #[derive(Serialize)]
     struct Link {
         id: AttachmentId,
@@ -178,7 +184,10 @@ pub struct TicketFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomFieldValue>>,
     /// Uploaded attachments to link, sent as `[{"id":N}]`.
-    #[serde(serialize_with = "ser_attachment_links", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        serialize_with = "ser_attachment_links",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub attachments: Vec<AttachmentId>,
     /// Skip ticket rules (`dont_do_rules`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -190,11 +199,38 @@ pub struct TicketFields {
 
 /// JSON keys [`TicketFields`] owns (used to reject colliding raw fields).
 const TYPED_KEYS: &[&str] = &[
-    "id", "summary", "details", "details_html", "tickettype_id", "status_id", "client_id", "site_id",
-    "user_id", "sla_id", "priority_id", "team", "team_id", "agent_id", "category_1", "category_2",
-    "category_3", "category_4", "impact", "urgency", "source", "deadlinedate", "fixbydate", "followupdate",
-    "closure_note", "closure_note_html", "tags", "customfields", "attachments", "dont_do_rules",
-    "_recover", "_validate_updates",
+    "id",
+    "summary",
+    "details",
+    "details_html",
+    "tickettype_id",
+    "status_id",
+    "client_id",
+    "site_id",
+    "user_id",
+    "sla_id",
+    "priority_id",
+    "team",
+    "team_id",
+    "agent_id",
+    "category_1",
+    "category_2",
+    "category_3",
+    "category_4",
+    "impact",
+    "urgency",
+    "source",
+    "deadlinedate",
+    "fixbydate",
+    "followupdate",
+    "closure_note",
+    "closure_note_html",
+    "tags",
+    "customfields",
+    "attachments",
+    "dont_do_rules",
+    "_recover",
+    "_validate_updates",
 ];
 
 impl TicketFields {
@@ -373,7 +409,10 @@ macro_rules! ticket_setters {
         }
         /// Adds a tag.
         pub fn tag(mut self, text: impl Into<String>) -> Self {
-            self.fields.tags.get_or_insert_with(Vec::new).push(text.into());
+            self.fields
+                .tags
+                .get_or_insert_with(Vec::new)
+                .push(text.into());
             self
         }
         /// Replaces the tag list (an empty list clears the ticket's tags).
@@ -383,7 +422,10 @@ macro_rules! ticket_setters {
         }
         /// Adds a custom field value.
         pub fn custom_field(mut self, value: CustomFieldValue) -> Self {
-            self.fields.customfields.get_or_insert_with(Vec::new).push(value);
+            self.fields
+                .customfields
+                .get_or_insert_with(Vec::new)
+                .push(value);
             self
         }
         /// Links an uploaded attachment (`POST /api/Attachment` first).
@@ -434,7 +476,12 @@ pub struct NewTicket {
 impl NewTicket {
     /// A new ticket with this summary (validated by [`NewTicket::validate`]).
     pub fn new(summary: impl Into<String>) -> Self {
-        Self { fields: TicketFields { summary: Some(summary.into()), ..TicketFields::default() } }
+        Self {
+            fields: TicketFields {
+                summary: Some(summary.into()),
+                ..TicketFields::default()
+            },
+        }
     }
 
     /// The fields set so far.
@@ -503,12 +550,21 @@ pub struct TicketUpdate {
 impl TicketUpdate {
     /// An update of ticket `id` that changes nothing yet.
     pub fn new(id: TicketId) -> Self {
-        Self { id, fields: TicketFields::default(), recover: None, validate_updates: None }
+        Self {
+            id,
+            fields: TicketFields::default(),
+            recover: None,
+            validate_updates: None,
+        }
     }
 
     /// Restores a soft-deleted ticket: sends `_recover: true, _validate_updates: true`.
     pub fn restore(id: TicketId) -> Self {
-        Self { recover: Some(true), validate_updates: Some(true), ..Self::new(id) }
+        Self {
+            recover: Some(true),
+            validate_updates: Some(true),
+            ..Self::new(id)
+        }
     }
 
     /// The ticket being updated.

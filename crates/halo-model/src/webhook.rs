@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::serde_util::normalise_case;
-use crate::{date, lenient, Action, AgentId, Map, Ticket, TicketId};
+use crate::{Action, AgentId, Map, Ticket, TicketId, date, lenient};
 
 const KNOWN_KEYS: &[&str] = &[
     "id",
@@ -40,31 +40,67 @@ const KNOWN_KEYS: &[&str] = &[
 #[serde(remote = "Self")]
 pub struct WebhookPayload {
     /// Delivery id (a GUID).
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Webhook configuration id (a GUID).
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub webhook_id: Option<String>,
     /// Notification (event row) id.
-    #[serde(default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_id: Option<i64>,
     /// Queued message id (a GUID).
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub escmsg_id: Option<String>,
     /// Event name as a human string, e.g. `"ticket status changed"`.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event: Option<String>,
     /// Event message.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// The object the event is about (the ticket number for ticket events).
-    #[serde(default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub object_id: Option<i64>,
     /// Agent who caused the event.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub agent_id: Option<AgentId>,
     /// When the event happened.
-    #[serde(default, with = "date::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp: Option<DateTime<Utc>>,
     /// The ticket, for payload types that include it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,7 +141,10 @@ impl WebhookPayload {
     /// The ticket the event concerns: the embedded ticket's id, else `object_id` (for ticket events).
     pub fn ticket_id(&self) -> Option<TicketId> {
         self.ticket.as_ref().map(|t| t.id).or_else(|| {
-            self.object_id.and_then(|o| u64::try_from(o).ok()).filter(|o| *o > 0).map(TicketId::new)
+            self.object_id
+                .and_then(|o| u64::try_from(o).ok())
+                .filter(|o| *o > 0)
+                .map(TicketId::new)
         })
     }
 }

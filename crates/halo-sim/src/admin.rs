@@ -88,7 +88,11 @@ pub(crate) async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Resp
             (None, Some(p)) => Trigger::Probability(p.clamp(0.0, 1.0)),
             (None, None) => Trigger::Always,
         };
-        new_rules.push(FaultRule { matcher: RequestMatcher::parse(&r.matcher), fault, trigger });
+        new_rules.push(FaultRule {
+            matcher: RequestMatcher::parse(&r.matcher),
+            fault,
+            trigger,
+        });
     }
     if let Some(p) = dto.profile {
         match p.parse::<FaultProfile>() {
@@ -142,14 +146,22 @@ struct RateDto {
 pub(crate) async fn rate_limit(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let dto: RateDto = match serde_json::from_slice(&body) {
         Ok(d) => d,
-        Err(e) => return bad(format!("{e}; send {{\"requests\": 300, \"window_secs\": 300}} or {{\"off\": true}}")),
+        Err(e) => {
+            return bad(format!(
+                "{e}; send {{\"requests\": 300, \"window_secs\": 300}} or {{\"off\": true}}"
+            ));
+        }
     };
     let cfg = match (dto.off, dto.requests, dto.window_secs) {
         (true, _, _) => None,
-        (false, Some(n), Some(w)) if w > 0.0 && w.is_finite() => {
-            Some(RateLimitConfig::new(n, Duration::from_secs_f64(w)).with_retry_after(dto.retry_after))
+        (false, Some(n), Some(w)) if w > 0.0 && w.is_finite() => Some(
+            RateLimitConfig::new(n, Duration::from_secs_f64(w)).with_retry_after(dto.retry_after),
+        ),
+        _ => {
+            return bad(
+                "send {\"requests\": N, \"window_secs\": S} with S > 0, or {\"off\": true}",
+            );
         }
-        _ => return bad("send {\"requests\": N, \"window_secs\": S} with S > 0, or {\"off\": true}"),
     };
     app.limiter.set(cfg);
     StatusCode::NO_CONTENT.into_response()
@@ -157,7 +169,13 @@ pub(crate) async fn rate_limit(State(app): State<Arc<App>>, body: Bytes) -> Resp
 
 pub(crate) async fn tickets(State(app): State<Arc<App>>) -> Json<Value> {
     let store = lock(&app.store);
-    Json(Value::Array(store.tickets.values().map(|t| detail_view(&store, t)).collect()))
+    Json(Value::Array(
+        store
+            .tickets
+            .values()
+            .map(|t| detail_view(&store, t))
+            .collect(),
+    ))
 }
 
 pub(crate) async fn webhooks(State(app): State<Arc<App>>) -> Json<Value> {

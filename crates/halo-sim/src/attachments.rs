@@ -24,7 +24,10 @@ fn decode(data: &str, path: &str) -> Result<(Option<String>, Vec<u8>), ApiError>
     let (ctype, b64) = match data.strip_prefix("data:") {
         Some(rest) => {
             let (meta, payload) = rest.split_once(',').ok_or_else(|| {
-                ApiError::field(path, "data_base64 is a data URI without ','; use data:<type>;base64,<data>.")
+                ApiError::field(
+                    path,
+                    "data_base64 is a data URI without ','; use data:<type>;base64,<data>.",
+                )
             })?;
             let ctype = meta.trim_end_matches(";base64");
             (Some(ctype.to_owned()).filter(|c| !c.is_empty()), payload)
@@ -39,7 +42,11 @@ fn decode(data: &str, path: &str) -> Result<(Option<String>, Vec<u8>), ApiError>
 }
 
 fn guess_type(filename: &str) -> &'static str {
-    let ext = filename.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let ext = filename
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "txt" | "log" => "text/plain",
         "json" => "application/json",
@@ -55,7 +62,11 @@ fn guess_type(filename: &str) -> &'static str {
 }
 
 /// `POST /api/Attachment`.
-pub(crate) async fn post(State(app): State<Arc<App>>, RawQuery(raw): RawQuery, body: Bytes) -> Result<Response, ApiError> {
+pub(crate) async fn post(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let return_all = q.bool("returnall")?;
     let items = body_objects(&body, "Attachment")?;
@@ -72,16 +83,24 @@ pub(crate) async fn post(State(app): State<Arc<App>>, RawQuery(raw): RawQuery, b
         }
         let filename = str_of(&a, "filename").trim().to_owned();
         if filename.is_empty() {
-            return Err(ApiError::field(format!("[{i}].filename"), "The filename field is required."));
+            return Err(ApiError::field(
+                format!("[{i}].filename"),
+                "The filename field is required.",
+            ));
         }
         let data = str_of(&a, "data_base64");
         if data.is_empty() {
-            return Err(ApiError::field(format!("[{i}].data_base64"), "data_base64 is required: send the file as data:<type>;base64,<data>."));
+            return Err(ApiError::field(
+                format!("[{i}].data_base64"),
+                "data_base64 is required: send the file as data:<type>;base64,<data>.",
+            ));
         }
         let (ctype, bytes) = decode(data, &format!("[{i}].data_base64"))?;
         let ticket = int_of(&a, "ticket_id").unwrap_or(0);
         if ticket > 0 && store.live_ticket(ticket.unsigned_abs()).is_none() {
-            return Err(ApiError::rule(format!("Ticket {ticket} does not exist; attach files to an existing ticket or omit ticket_id.")));
+            return Err(ApiError::rule(format!(
+                "Ticket {ticket} does not exist; attach files to an existing ticket or omit ticket_id."
+            )));
         }
         let ctype = ctype.unwrap_or_else(|| guess_type(&filename).to_owned());
         let id = store.next_attachment_id;
@@ -97,26 +116,41 @@ pub(crate) async fn post(State(app): State<Arc<App>>, RawQuery(raw): RawQuery, b
         let Value::Object(meta) = meta else { continue };
         let mut response = meta.clone();
         response.insert("data".into(), json!(STANDARD.encode(&bytes)));
-        store.attachments.insert(id, StoredAttachment { meta, data: bytes });
+        store
+            .attachments
+            .insert(id, StoredAttachment { meta, data: bytes });
         if ticket > 0 {
-            let count = store.attachments.values().filter(|x| int_of(&x.meta, "ticket_id") == Some(ticket)).count();
+            let count = store
+                .attachments
+                .values()
+                .filter(|x| int_of(&x.meta, "ticket_id") == Some(ticket))
+                .count();
             if let Some(t) = store.tickets.get_mut(&ticket.unsigned_abs()) {
                 t.insert("attachment_count".into(), json!(count));
             }
         }
         saved.push(Value::Object(response));
     }
-    let body = if return_all { Value::Array(saved) } else { saved.pop().unwrap_or(Value::Null) };
+    let body = if return_all {
+        Value::Array(saved)
+    } else {
+        saved.pop().unwrap_or(Value::Null)
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// `GET /api/Attachment?ticket_id=T` → `{attachments, record_count}` (metadata only).
-pub(crate) async fn list(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn list(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
-    let ticket = q
-        .int("ticket_id")?
-        .filter(|t| *t > 0)
-        .ok_or_else(|| ApiError::field("ticket_id", "The ticket_id parameter is required to list attachments."))?;
+    let ticket = q.int("ticket_id")?.filter(|t| *t > 0).ok_or_else(|| {
+        ApiError::field(
+            "ticket_id",
+            "The ticket_id parameter is required to list attachments.",
+        )
+    })?;
     let action = q.int("action_id")?;
     let store = lock(&app.store);
     let rows: Vec<Value> = store
@@ -134,7 +168,10 @@ fn attachment_id(raw: &str) -> Result<u64, ApiError> {
 }
 
 /// `GET /api/Attachment/{id}` → the bytes, filename in `Content-Disposition`.
-pub(crate) async fn download(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn download(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id = attachment_id(&id)?;
     let store = lock(&app.store);
     let a = store.attachments.get(&id).ok_or(ApiError::NotFound)?;
@@ -143,12 +180,22 @@ pub(crate) async fn download(State(app): State<Arc<App>>, Path(id): Path<String>
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok((StatusCode::OK, [(header::CONTENT_TYPE, ctype), (header::CONTENT_DISPOSITION, disposition)], a.data.clone())
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, ctype),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        a.data.clone(),
+    )
         .into_response())
 }
 
 /// `DELETE /api/Attachment/{id}`.
-pub(crate) async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn delete(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id = attachment_id(&id)?;
     let mut store = lock(&app.store);
     let a = store.attachments.remove(&id).ok_or(ApiError::NotFound)?;

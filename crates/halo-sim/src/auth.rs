@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
@@ -21,13 +21,50 @@ use crate::state::App;
 
 /// Scopes Halo knows (halo-api.md §2.3); anything else is `invalid_scope`.
 pub(crate) const KNOWN_SCOPES: &[&str] = &[
-    "all", "all:standard", "admin", "read:tickets", "edit:tickets", "read:calendar", "edit:calendar",
-    "read:customers", "edit:customers", "read:crm", "edit:crm", "editMine:timesheets", "read:timesheets",
-    "edit:timesheets", "read:contracts", "edit:contracts", "read:suppliers", "edit:suppliers", "read:items",
-    "edit:items", "read:projects", "edit:projects", "read:sales", "edit:sales", "read:quotes", "edit:quotes",
-    "read:sos", "edit:sos", "read:pos", "edit:pos", "read:invoices", "edit:invoices", "read:reporting",
-    "edit:reporting", "read:software", "edit:software", "read:softwarelicensing", "edit:softwarelicensing",
-    "read:kb", "edit:kb", "read:assets", "edit:assets", "access:chat", "access:adpasswordreset",
+    "all",
+    "all:standard",
+    "admin",
+    "read:tickets",
+    "edit:tickets",
+    "read:calendar",
+    "edit:calendar",
+    "read:customers",
+    "edit:customers",
+    "read:crm",
+    "edit:crm",
+    "editMine:timesheets",
+    "read:timesheets",
+    "edit:timesheets",
+    "read:contracts",
+    "edit:contracts",
+    "read:suppliers",
+    "edit:suppliers",
+    "read:items",
+    "edit:items",
+    "read:projects",
+    "edit:projects",
+    "read:sales",
+    "edit:sales",
+    "read:quotes",
+    "edit:quotes",
+    "read:sos",
+    "edit:sos",
+    "read:pos",
+    "edit:pos",
+    "read:invoices",
+    "edit:invoices",
+    "read:reporting",
+    "edit:reporting",
+    "read:software",
+    "edit:software",
+    "read:softwarelicensing",
+    "edit:softwarelicensing",
+    "read:kb",
+    "edit:kb",
+    "read:assets",
+    "edit:assets",
+    "access:chat",
+    "access:adpasswordreset",
     "offline_access",
 ];
 
@@ -63,7 +100,13 @@ impl TokenStore {
     }
 
     /// Mint an access token (JWT-shaped, unsigned; the sim looks it up, it does not verify it).
-    pub(crate) fn issue(&mut self, issuer: &str, subject: &str, scopes: &[String], now: DateTime<Utc>) -> String {
+    pub(crate) fn issue(
+        &mut self,
+        issuer: &str,
+        subject: &str,
+        scopes: &[String],
+        now: DateTime<Utc>,
+    ) -> String {
         self.issued += 1;
         let exp = now + chrono::Duration::from_std(self.ttl).unwrap_or(chrono::Duration::hours(1));
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"at+jwt"}"#);
@@ -84,7 +127,12 @@ impl TokenStore {
 
     fn issue_refresh(&mut self, scopes: &[String]) -> String {
         let token = crate::config::random_secret();
-        self.refresh.insert(token.clone(), RefreshInfo { scopes: scopes.to_vec() });
+        self.refresh.insert(
+            token.clone(),
+            RefreshInfo {
+                scopes: scopes.to_vec(),
+            },
+        );
         token
     }
 
@@ -96,7 +144,10 @@ impl TokenStore {
     }
 
     pub(crate) fn revoke(&mut self, token: &str) -> bool {
-        self.access.get_mut(token).map(|t| t.revoked = true).is_some()
+        self.access
+            .get_mut(token)
+            .map(|t| t.revoked = true)
+            .is_some()
     }
 
     pub(crate) fn expire_all(&mut self, now: DateTime<Utc>) {
@@ -122,11 +173,19 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 }
 
 /// `POST /auth/token`.
-pub(crate) async fn token(State(app): State<Arc<App>>, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn token(
+    State(app): State<Arc<App>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let form_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
     if !form_type {
         return oauth_error(
             StatusCode::BAD_REQUEST,
@@ -135,9 +194,10 @@ pub(crate) async fn token(State(app): State<Arc<App>>, RawQuery(query): RawQuery
         );
     }
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let qs: HashMap<String, String> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
-        .collect();
+    let qs: HashMap<String, String> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+            .collect();
     if let Some(tenant) = app.config.tenant() {
         match qs.get("tenant").or(form.get("tenant")) {
             None => {
@@ -148,7 +208,11 @@ pub(crate) async fn token(State(app): State<Arc<App>>, RawQuery(query): RawQuery
                 );
             }
             Some(t) if !t.eq_ignore_ascii_case(tenant) => {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The specified tenant is unknown.");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "The specified tenant is unknown.",
+                );
             }
             Some(_) => {}
         }
@@ -157,7 +221,11 @@ pub(crate) async fn token(State(app): State<Arc<App>>, RawQuery(query): RawQuery
     let client_id = form.get("client_id").cloned().or(basic_id);
     let client_secret = form.get("client_secret").cloned().or(basic_secret);
     let Some(grant) = form.get("grant_type") else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The mandatory 'grant_type' parameter is missing.");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The mandatory 'grant_type' parameter is missing.",
+        );
     };
     let cfg = &app.config;
     let id_ok = client_id.as_deref() == Some(cfg.client_id.as_str());
@@ -195,9 +263,14 @@ pub(crate) async fn token(State(app): State<Arc<App>>, RawQuery(query): RawQuery
             if !id_ok || secret_ok == Some(false) {
                 return bad_client();
             }
-            let user_ok = form.get("username") == Some(&cfg.username) && form.get("password") == Some(&cfg.password);
+            let user_ok = form.get("username") == Some(&cfg.username)
+                && form.get("password") == Some(&cfg.password);
             if !user_ok {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "The username/password couple is invalid.");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The username/password couple is invalid.",
+                );
             }
             with_refresh = true;
         }
@@ -206,11 +279,17 @@ pub(crate) async fn token(State(app): State<Arc<App>>, RawQuery(query): RawQuery
                 return bad_client();
             }
             // Refresh tokens rotate: each one works once.
-            let old = form.get("refresh_token").and_then(|r| tokens.refresh.remove(r));
+            let old = form
+                .get("refresh_token")
+                .and_then(|r| tokens.refresh.remove(r));
             let Some(old) = old else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "The refresh token is invalid.");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The refresh token is invalid.",
+                );
             };
-            if form.get("scope").is_none() {
+            if !form.contains_key("scope") {
                 scopes = old.scopes;
             }
             with_refresh = true;
@@ -234,14 +313,22 @@ pub(crate) async fn token(State(app): State<Arc<App>>, RawQuery(query): RawQuery
         body["refresh_token"] = json!(tokens.issue_refresh(&scopes));
     }
     drop(tokens);
-    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(body),
+    )
+        .into_response()
 }
 
 fn basic_credentials(headers: &HeaderMap) -> (Option<String>, Option<String>) {
     let decoded = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+        .and_then(|v| {
+            v.strip_prefix("Basic ")
+                .or_else(|| v.strip_prefix("basic "))
+        })
         .and_then(|b| STANDARD.decode(b.trim()).ok())
         .and_then(|b| String::from_utf8(b).ok());
     match decoded.as_deref().and_then(|d| d.split_once(':')) {
@@ -277,17 +364,32 @@ pub(crate) async fn openid_configuration(State(app): State<Arc<App>>) -> Json<Va
 /// The scope a resource-server request needs (halo-api.md §13): tickets/actions/attachments need
 /// `read:tickets` / `edit:tickets`, clients/sites/users `read:customers` / `edit:customers`; lookups none.
 pub(crate) fn required_scope(method: &str, lower_path: &str) -> Option<&'static str> {
-    let first = lower_path.trim_start_matches("/api/").split('/').next().unwrap_or("");
+    let first = lower_path
+        .trim_start_matches("/api/")
+        .split('/')
+        .next()
+        .unwrap_or("");
     let read = method.eq_ignore_ascii_case("GET");
     match first {
-        "tickets" | "actions" | "attachment" => Some(if read { "read:tickets" } else { "edit:tickets" }),
-        "client" | "site" | "users" => Some(if read { "read:customers" } else { "edit:customers" }),
+        "tickets" | "actions" | "attachment" => {
+            Some(if read { "read:tickets" } else { "edit:tickets" })
+        }
+        "client" | "site" | "users" => Some(if read {
+            "read:customers"
+        } else {
+            "edit:customers"
+        }),
         _ => None,
     }
 }
 
 /// Bearer check for `/api` requests: 401 for a missing/unknown/expired/revoked token, 403 for a missing scope.
-pub(crate) fn authorize(app: &App, headers: &HeaderMap, method: &str, lower_path: &str) -> Result<(), ApiError> {
+pub(crate) fn authorize(
+    app: &App,
+    headers: &HeaderMap,
+    method: &str,
+    lower_path: &str,
+) -> Result<(), ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -297,7 +399,9 @@ pub(crate) fn authorize(app: &App, headers: &HeaderMap, method: &str, lower_path
         })
         .ok_or(ApiError::Unauthorized)?;
     let tokens = lock(&app.tokens);
-    let scopes = tokens.check(token, app.clock.now()).ok_or(ApiError::Unauthorized)?;
+    let scopes = tokens
+        .check(token, app.clock.now())
+        .ok_or(ApiError::Unauthorized)?;
     if let Some(needed) = required_scope(method, lower_path)
         && !scopes.iter().any(|s| s == "all" || s == needed)
     {

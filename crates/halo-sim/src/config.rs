@@ -161,7 +161,9 @@ pub struct SimConfig {
 impl SimConfig {
     /// Hosted tenant `name`.
     pub fn with_tenant(mut self, name: impl Into<String>) -> Self {
-        self.hosting = Hosting::Hosted { tenant: name.into() };
+        self.hosting = Hosting::Hosted {
+            tenant: name.into(),
+        };
         self
     }
 

@@ -42,22 +42,40 @@ fn render(def: &Value, value: &Value, path: &str) -> Result<(Value, String), Api
         (_, Value::String(s)) if s.is_empty() => Ok((json!(""), String::new())),
         (2, v) => {
             let id = lenient_int(v).ok_or_else(|| {
-                ApiError::field(path, format!("Custom field '{}' is a selection: send the option id, e.g. 1.", name(def)))
+                ApiError::field(
+                    path,
+                    format!(
+                        "Custom field '{}' is a selection: send the option id, e.g. 1.",
+                        name(def)
+                    ),
+                )
             })?;
             let label = def
                 .get("values")
                 .and_then(Value::as_array)
-                .and_then(|vals| vals.iter().find(|o| o.get("id").and_then(lenient_int) == Some(id)))
+                .and_then(|vals| {
+                    vals.iter()
+                        .find(|o| o.get("id").and_then(lenient_int) == Some(id))
+                })
                 .and_then(|o| o.get("name"))
                 .and_then(Value::as_str)
                 .ok_or_else(|| {
-                    ApiError::field(path, format!("Custom field '{}' has no option with id {id}.", name(def)))
+                    ApiError::field(
+                        path,
+                        format!("Custom field '{}' has no option with id {id}.", name(def)),
+                    )
                 })?;
             Ok((v.clone(), label.to_owned()))
         }
         (4, Value::String(s)) => {
             let dt = parse_lenient(s).ok_or_else(|| {
-                ApiError::field(path, format!("Custom field '{}' is a date: send an ISO 8601 date-time.", name(def)))
+                ApiError::field(
+                    path,
+                    format!(
+                        "Custom field '{}' is a date: send an ISO 8601 date-time.",
+                        name(def)
+                    ),
+                )
             })?;
             Ok((json!(format_halo(&dt)), dt.format("%d/%m/%Y").to_string()))
         }
@@ -67,7 +85,10 @@ fn render(def: &Value, value: &Value, path: &str) -> Result<(Value, String), Api
         (_, Value::Array(_)) => Ok((value.clone(), String::new())),
         (_, Value::Object(_)) => Err(ApiError::field(
             path,
-            format!("Custom field '{}' got an object; send a plain value.", name(def)),
+            format!(
+                "Custom field '{}' got an object; send a plain value.",
+                name(def)
+            ),
         )),
     }
 }
@@ -93,10 +114,16 @@ pub(crate) fn apply(
     let mut posted_ids = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("[{index}].customfields[{i}]");
-        let obj = item
-            .as_object()
-            .ok_or_else(|| ApiError::field(&path, "Each custom field must be an object with id or name and value."))?;
-        let def = match (obj.get("id").and_then(lenient_int), obj.get("name").and_then(Value::as_str)) {
+        let obj = item.as_object().ok_or_else(|| {
+            ApiError::field(
+                &path,
+                "Each custom field must be an object with id or name and value.",
+            )
+        })?;
+        let def = match (
+            obj.get("id").and_then(lenient_int),
+            obj.get("name").and_then(Value::as_str),
+        ) {
             (Some(id), _) if id > 0 => store.field(id),
             (_, Some(n)) => store.field_by_name(n),
             _ => None,
@@ -106,15 +133,25 @@ pub(crate) fn apply(
                 &path,
                 format!(
                     "Unknown custom field {}; use an id or name from GET /api/FieldInfo.",
-                    obj.get("id").or(obj.get("name")).map(Value::to_string).unwrap_or_default()
+                    obj.get("id")
+                        .or(obj.get("name"))
+                        .map(Value::to_string)
+                        .unwrap_or_default()
                 ),
             )
         })?;
-        let (value, display) = render(def, obj.get("value").unwrap_or(&Value::Null), &format!("{path}.value"))?;
+        let (value, display) = render(
+            def,
+            obj.get("value").unwrap_or(&Value::Null),
+            &format!("{path}.value"),
+        )?;
         let id = def.get("id").and_then(lenient_int);
         posted_ids.push(id);
         let new = field_object(def, value, display);
-        match current.iter_mut().find(|c| c.get("id").and_then(lenient_int) == id) {
+        match current
+            .iter_mut()
+            .find(|c| c.get("id").and_then(lenient_int) == id)
+        {
             Some(slot) => *slot = new,
             None => current.push(new),
         }

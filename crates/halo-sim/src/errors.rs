@@ -92,10 +92,8 @@ impl IntoResponse for ApiError {
                 message,
                 retry_after,
             } => {
-                let mut r = json_response(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    &json!({ "error": message }),
-                );
+                let mut r =
+                    json_response(StatusCode::TOO_MANY_REQUESTS, &json!({ "error": message }));
                 if let Some(secs) = retry_after
                     && let Ok(v) = HeaderValue::from_str(&secs.to_string())
                 {
@@ -113,7 +111,9 @@ fn injected(code: u16) -> Response {
     if status == StatusCode::INTERNAL_SERVER_ERROR {
         return json_response(
             status,
-            &dotnet_exception("Object reference not set to an instance of an object. (injected by halo-sim)"),
+            &dotnet_exception(
+                "Object reference not set to an instance of an object. (injected by halo-sim)",
+            ),
         );
     }
     let reason = status.canonical_reason().unwrap_or("Error");

@@ -96,9 +96,7 @@ impl RequestMatcher {
             None if !spec.starts_with('/') && spec != "*" => (Some(spec), "*"),
             None => (None, spec),
         };
-        let method = method
-            .filter(|m| *m != "*")
-            .map(|m| m.to_ascii_uppercase());
+        let method = method.filter(|m| *m != "*").map(|m| m.to_ascii_uppercase());
         let segments = if path == "*" || path == "/**" || path.is_empty() {
             Vec::new()
         } else {
@@ -208,8 +206,16 @@ impl FaultProfile {
         };
         let lossy = || {
             vec![
-                r("POST /api/**", Fault::DropAfterWrite, Trigger::Probability(0.10)),
-                r("* /api/**", Fault::DropBeforeHandling, Trigger::Probability(0.05)),
+                r(
+                    "POST /api/**",
+                    Fault::DropAfterWrite,
+                    Trigger::Probability(0.10),
+                ),
+                r(
+                    "* /api/**",
+                    Fault::DropBeforeHandling,
+                    Trigger::Probability(0.05),
+                ),
             ]
         };
         match self {
@@ -217,13 +223,21 @@ impl FaultProfile {
             FaultProfile::Flaky => flaky(),
             FaultProfile::Slow => vec![
                 r("*", Fault::Latency { ms: 200 }, Trigger::Always),
-                r("POST /auth/token", Fault::Latency { ms: 800 }, Trigger::Always),
+                r(
+                    "POST /auth/token",
+                    Fault::Latency { ms: 800 },
+                    Trigger::Always,
+                ),
             ],
             FaultProfile::Lossy => lossy(),
             FaultProfile::Chaos => {
                 let mut v = flaky();
                 v.extend(lossy());
-                v.push(r("*", Fault::Latency { ms: 100 }, Trigger::Probability(0.2)));
+                v.push(r(
+                    "*",
+                    Fault::Latency { ms: 100 },
+                    Trigger::Probability(0.2),
+                ));
                 v
             }
         }
@@ -366,6 +380,38 @@ impl Faults {
     }
 }
 
+impl FromStr for Fault {
+    type Err = String;
+
+    /// `500` / `status_503`, `latency_200` (ms), `drop_before`, `drop_after_write`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        let code = s.strip_prefix("status_").unwrap_or(&s);
+        if let Ok(code) = code.parse::<u16>()
+            && (100..=599).contains(&code)
+        {
+            return Ok(Fault::status(code));
+        }
+        if let Some(ms) = s
+            .strip_prefix("latency_")
+            .or_else(|| s.strip_prefix("latency:"))
+        {
+            let ms = ms.trim_end_matches("ms");
+            return ms
+                .parse::<u64>()
+                .map(|ms| Fault::Latency { ms })
+                .map_err(|_| format!("latency needs milliseconds, e.g. latency_200; got '{s}'"));
+        }
+        match s.as_str() {
+            "drop_before" | "drop_before_handling" | "drop" => Ok(Fault::DropBeforeHandling),
+            "drop_after_write" | "drop_after" => Ok(Fault::DropAfterWrite),
+            _ => Err(format!(
+                "unknown fault '{s}'; use 500/502/503 (or status_NNN), latency_MS, drop_before or drop_after_write"
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -398,36 +444,15 @@ mod tests {
 
     #[test]
     fn profiles_parse_by_name() {
-        assert_eq!("Lossy".parse::<FaultProfile>().unwrap(), FaultProfile::Lossy);
-        assert!("nope".parse::<FaultProfile>().unwrap_err().contains("flaky"));
-    }
-}
-
-impl FromStr for Fault {
-    type Err = String;
-
-    /// `500` / `status_503`, `latency_200` (ms), `drop_before`, `drop_after_write`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        let code = s.strip_prefix("status_").unwrap_or(&s);
-        if let Ok(code) = code.parse::<u16>()
-            && (100..=599).contains(&code)
-        {
-            return Ok(Fault::status(code));
-        }
-        if let Some(ms) = s.strip_prefix("latency_").or_else(|| s.strip_prefix("latency:")) {
-            let ms = ms.trim_end_matches("ms");
-            return ms
-                .parse::<u64>()
-                .map(|ms| Fault::Latency { ms })
-                .map_err(|_| format!("latency needs milliseconds, e.g. latency_200; got '{s}'"));
-        }
-        match s.as_str() {
-            "drop_before" | "drop_before_handling" | "drop" => Ok(Fault::DropBeforeHandling),
-            "drop_after_write" | "drop_after" => Ok(Fault::DropAfterWrite),
-            _ => Err(format!(
-                "unknown fault '{s}'; use 500/502/503 (or status_NNN), latency_MS, drop_before or drop_after_write"
-            )),
-        }
+        assert_eq!(
+            "Lossy".parse::<FaultProfile>().unwrap(),
+            FaultProfile::Lossy
+        );
+        assert!(
+            "nope"
+                .parse::<FaultProfile>()
+                .unwrap_err()
+                .contains("flaky")
+        );
     }
 }

@@ -15,6 +15,8 @@
 //! # Ok(()) }
 //! ```
 
+#![recursion_limit = "512"]
+
 mod actions;
 mod admin;
 mod attachments;

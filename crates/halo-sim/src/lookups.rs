@@ -27,7 +27,10 @@ fn find_by_id(list: &[Value], raw: &str) -> Result<Value, ApiError> {
 }
 
 fn text(v: &Value, k: &str) -> String {
-    v.get(k).and_then(Value::as_str).unwrap_or("").to_lowercase()
+    v.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_lowercase()
 }
 
 fn flag(v: &Value, k: &str) -> bool {
@@ -44,7 +47,10 @@ async fn get_in(app: Arc<App>, section: Section, id: String) -> Result<Response,
     Ok(Json(find_by_id(section(&store), &id)?).into_response())
 }
 
-pub(crate) async fn statuses(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn statuses(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let exclude_closed = q.bool("excludeclosed")?;
     let exclude_pending = q.bool("excludepending")?;
@@ -60,7 +66,10 @@ pub(crate) async fn statuses(State(app): State<Arc<App>>, RawQuery(raw): RawQuer
     Ok(Json(rows).into_response())
 }
 
-pub(crate) async fn status(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn status(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.statuses, id).await
 }
 
@@ -68,11 +77,17 @@ pub(crate) async fn ticket_types(State(app): State<Arc<App>>) -> Response {
     Json(lock(&app.store).seed.ticket_types.clone()).into_response()
 }
 
-pub(crate) async fn ticket_type(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn ticket_type(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.ticket_types, id).await
 }
 
-pub(crate) async fn teams(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn teams(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let ids = q.int_list("ids")?;
     let store = lock(&app.store);
@@ -86,11 +101,17 @@ pub(crate) async fn teams(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) 
     Ok(Json(rows).into_response())
 }
 
-pub(crate) async fn team(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn team(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.teams, id).await
 }
 
-pub(crate) async fn priorities(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn priorities(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let sla = q.int("slaid")?;
     let store = lock(&app.store);
@@ -105,13 +126,20 @@ pub(crate) async fn priorities(State(app): State<Arc<App>>, RawQuery(raw): RawQu
 }
 
 /// Priority ids are GUID strings.
-pub(crate) async fn priority(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn priority(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let store = lock(&app.store);
     let p = store
         .seed
         .priorities
         .iter()
-        .find(|p| p.get("id").and_then(Value::as_str).is_some_and(|g| g.eq_ignore_ascii_case(id.trim())))
+        .find(|p| {
+            p.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|g| g.eq_ignore_ascii_case(id.trim()))
+        })
         .cloned()
         .ok_or(ApiError::NotFound)?;
     Ok(Json(p).into_response())
@@ -121,11 +149,17 @@ pub(crate) async fn slas(State(app): State<Arc<App>>) -> Response {
     Json(lock(&app.store).seed.slas.clone()).into_response()
 }
 
-pub(crate) async fn sla(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn sla(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.slas, id).await
 }
 
-pub(crate) async fn agents(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn agents(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let include_unassigned = q.bool("includeunassigned")?;
     let include_disabled = q.bool("includedisabled")?;
@@ -136,7 +170,9 @@ pub(crate) async fn agents(State(app): State<Arc<App>>, RawQuery(raw): RawQuery)
     let store = lock(&app.store);
     let unassigned = i64::try_from(store.seed.unassigned_agent_id).unwrap_or(1);
     let in_team = |a: &Value, pred: &dyn Fn(&Value) -> bool| {
-        a.get("teams").and_then(Value::as_array).is_some_and(|ts| ts.iter().any(pred))
+        a.get("teams")
+            .and_then(Value::as_array)
+            .is_some_and(|ts| ts.iter().any(pred))
     };
     let rows: Vec<Value> = store
         .seed
@@ -144,8 +180,16 @@ pub(crate) async fn agents(State(app): State<Arc<App>>, RawQuery(raw): RawQuery)
         .iter()
         .filter(|a| include_unassigned || int(a, "id") != Some(unassigned))
         .filter(|a| include_disabled || !flag(a, "isdisabled"))
-        .filter(|a| search.as_ref().is_none_or(|s| text(a, "name").contains(s.as_str()) || text(a, "email").contains(s.as_str())))
-        .filter(|a| team.as_ref().is_none_or(|t| text(a, "team") == *t || in_team(a, &|x| text(x, "team_name") == *t)))
+        .filter(|a| {
+            search.as_ref().is_none_or(|s| {
+                text(a, "name").contains(s.as_str()) || text(a, "email").contains(s.as_str())
+            })
+        })
+        .filter(|a| {
+            team.as_ref().is_none_or(|t| {
+                text(a, "team") == *t || in_team(a, &|x| text(x, "team_name") == *t)
+            })
+        })
         .filter(|a| team_id.is_none_or(|t| in_team(a, &|x| int(x, "team_id") == Some(t))))
         .cloned()
         .collect();
@@ -161,23 +205,41 @@ pub(crate) async fn agent_me(State(app): State<Arc<App>>) -> Result<Response, Ap
     Ok(Json(store.api_agent().cloned().ok_or(ApiError::NotFound)?).into_response())
 }
 
-pub(crate) async fn agent(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn agent(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.agents, id).await
 }
 
-pub(crate) async fn outcomes(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn outcomes(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let show_hidden = q.bool("showhidden")?;
     let store = lock(&app.store);
-    let rows: Vec<Value> = store.seed.outcomes.iter().filter(|o| show_hidden || !flag(o, "hidden")).cloned().collect();
+    let rows: Vec<Value> = store
+        .seed
+        .outcomes
+        .iter()
+        .filter(|o| show_hidden || !flag(o, "hidden"))
+        .cloned()
+        .collect();
     Ok(Json(rows).into_response())
 }
 
-pub(crate) async fn outcome(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn outcome(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.outcomes, id).await
 }
 
-pub(crate) async fn field_infos(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn field_infos(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let type_id = q.int("typeid")?;
     let store = lock(&app.store);
@@ -191,12 +253,18 @@ pub(crate) async fn field_infos(State(app): State<Arc<App>>, RawQuery(raw): RawQ
     Ok(Json(rows).into_response())
 }
 
-pub(crate) async fn field_info(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn field_info(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.field_info, id).await
 }
 
 /// Envelope UNCERTAIN in Halo; served as a bare array.
-pub(crate) async fn categories(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn categories(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let type_id = q.int("type_id")?;
     let store = lock(&app.store);
@@ -210,7 +278,10 @@ pub(crate) async fn categories(State(app): State<Arc<App>>, RawQuery(raw): RawQu
     Ok(Json(rows).into_response())
 }
 
-pub(crate) async fn category(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn category(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.categories, id).await
 }
 
@@ -220,7 +291,9 @@ fn enveloped(app: &App, q: &Query, rows: Vec<Value>, key: &str) -> Result<Respon
     let id_only = q.bool("idonly")?;
     let page = paging.apply(&rows, app.config.repeat_last_page);
     let page: Vec<Value> = if id_only {
-        page.iter().map(|r| json!({"id": r.get("id"), "name": r.get("name")})).collect()
+        page.iter()
+            .map(|r| json!({"id": r.get("id"), "name": r.get("name")}))
+            .collect()
     } else {
         page
     };
@@ -233,7 +306,10 @@ fn enveloped(app: &App, q: &Query, rows: Vec<Value>, key: &str) -> Result<Respon
     Ok(Json(body).into_response())
 }
 
-pub(crate) async fn clients(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn clients(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let search = q.str("search").map(str::to_lowercase);
     let include_inactive = q.bool("includeinactive")?;
@@ -244,18 +320,28 @@ pub(crate) async fn clients(State(app): State<Arc<App>>, RawQuery(raw): RawQuery
             .clients
             .iter()
             .filter(|c| include_inactive || !flag(c, "inactive"))
-            .filter(|c| search.as_ref().is_none_or(|s| text(c, "name").contains(s.as_str())))
+            .filter(|c| {
+                search
+                    .as_ref()
+                    .is_none_or(|s| text(c, "name").contains(s.as_str()))
+            })
             .cloned()
             .collect()
     };
     enveloped(&app, &q, rows, "clients")
 }
 
-pub(crate) async fn client(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn client(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.clients, id).await
 }
 
-pub(crate) async fn sites(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn sites(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let search = q.str("search").map(str::to_lowercase);
     let client = q.int("client_id")?;
@@ -266,18 +352,28 @@ pub(crate) async fn sites(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) 
             .sites
             .iter()
             .filter(|s| client.is_none_or(|c| int(s, "client_id") == Some(c)))
-            .filter(|s| search.as_ref().is_none_or(|x| text(s, "name").contains(x.as_str())))
+            .filter(|s| {
+                search
+                    .as_ref()
+                    .is_none_or(|x| text(s, "name").contains(x.as_str()))
+            })
             .cloned()
             .collect()
     };
     enveloped(&app, &q, rows, "sites")
 }
 
-pub(crate) async fn site(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn site(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.sites, id).await
 }
 
-pub(crate) async fn users(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn users(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let search = q.str("search").map(str::to_lowercase);
     let client = q.int("client_id")?;
@@ -293,7 +389,10 @@ pub(crate) async fn users(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) 
             .filter(|u| site.is_none_or(|s| int(u, "site_id_int").or(int(u, "site_id")) == Some(s)))
             .filter(|u| !(exclude_general && flag(u, "is_general_user")))
             .filter(|u| {
-                search.as_ref().is_none_or(|s| text(u, "name").contains(s.as_str()) || text(u, "emailaddress").contains(s.as_str()))
+                search.as_ref().is_none_or(|s| {
+                    text(u, "name").contains(s.as_str())
+                        || text(u, "emailaddress").contains(s.as_str())
+                })
             })
             .cloned()
             .collect()
@@ -301,6 +400,9 @@ pub(crate) async fn users(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) 
     enveloped(&app, &q, rows, "users")
 }
 
-pub(crate) async fn user(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn user(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     get_in(app, |s| &s.seed.users, id).await
 }

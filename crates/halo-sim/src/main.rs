@@ -1,1 +1,168 @@
-fn main() {}
+//! `halo-sim`: run a simulated HaloITSM tenant on a local port and print its URLs and credentials.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use halo_sim::{FaultProfile, RateLimitConfig, Seed, SimConfig, SimServer, WebhookConfig};
+
+/// A faithful local HaloITSM tenant (authorisation + resource server) with fault injection.
+#[derive(Debug, Parser)]
+#[command(name = "halo-sim", version)]
+struct Args {
+    /// Listen address (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    addr: SocketAddr,
+    /// Hosted tenant name (required as ?tenant= on the token URL). Use --self-hosted for none.
+    #[arg(long, default_value = "demo")]
+    tenant: String,
+    /// Self-hosted mode: the token endpoint takes no tenant.
+    #[arg(long)]
+    self_hosted: bool,
+    /// Client id of the API application (default: generated).
+    #[arg(long, env = "HALO_SIM_CLIENT_ID")]
+    client_id: Option<String>,
+    /// Client secret of the API application (default: generated).
+    #[arg(long, env = "HALO_SIM_CLIENT_SECRET", hide_env_values = true)]
+    client_secret: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[arg(long, default_value_t = 3600)]
+    token_ttl: u64,
+    /// Rate limit as N/SECS (e.g. 300/300, Halo's default) or `off`.
+    #[arg(long, default_value = "300/300")]
+    rate_limit: String,
+    /// Add Retry-After to 429 responses.
+    #[arg(long)]
+    retry_after: bool,
+    /// JSON seed file replacing the default tenant's data.
+    #[arg(long)]
+    seed: Option<PathBuf>,
+    /// Fault profile: none, flaky, slow, lossy, chaos.
+    #[arg(long, default_value = "none")]
+    faults: String,
+    /// POST webhook deliveries to this URL.
+    #[arg(long)]
+    webhook_url: Option<url::Url>,
+    /// Basic-auth user for webhook deliveries.
+    #[arg(long, requires = "webhook_url")]
+    webhook_user: Option<String>,
+    /// Basic-auth password for webhook deliveries.
+    #[arg(
+        long,
+        requires = "webhook_user",
+        env = "HALO_SIM_WEBHOOK_PASSWORD",
+        hide_env_values = true
+    )]
+    webhook_password: Option<String>,
+    /// Do not serve the /_sim admin routes.
+    #[arg(long)]
+    no_admin: bool,
+    /// Print the connection details as one JSON line.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_rate_limit(s: &str, retry_after: bool) -> Result<Option<RateLimitConfig>> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let Some((n, secs)) = s.split_once('/') else {
+        bail!("--rate-limit must be N/SECS (e.g. 300/300) or off; got '{s}'");
+    };
+    let n: u32 = n
+        .trim()
+        .parse()
+        .with_context(|| format!("--rate-limit: '{n}' is not a request count"))?;
+    let secs: f64 = secs
+        .trim()
+        .parse()
+        .with_context(|| format!("--rate-limit: '{secs}' is not a number of seconds"))?;
+    if !(secs > 0.0 && secs.is_finite()) {
+        bail!("--rate-limit: the window must be more than 0 seconds");
+    }
+    Ok(Some(
+        RateLimitConfig::new(n, Duration::from_secs_f64(secs)).with_retry_after(retry_after),
+    ))
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let mut cfg = SimConfig::default()
+        .with_addr(args.addr)
+        .with_admin_routes(!args.no_admin);
+    cfg = if args.self_hosted {
+        cfg.self_hosted()
+    } else {
+        cfg.with_tenant(&args.tenant)
+    };
+    if let Some(id) = args.client_id {
+        cfg.client_id = id;
+    }
+    if let Some(secret) = args.client_secret {
+        cfg.client_secret = secret;
+    }
+    cfg = cfg
+        .with_token_ttl(Duration::from_secs(args.token_ttl))
+        .with_rate_limit(parse_rate_limit(&args.rate_limit, args.retry_after)?)
+        .with_faults(
+            args.faults
+                .parse::<FaultProfile>()
+                .map_err(anyhow::Error::msg)?,
+        );
+    if let Some(path) = &args.seed {
+        cfg = cfg.with_seed(Seed::from_file(path)?);
+    }
+    if let Some(url) = args.webhook_url {
+        let mut wh = WebhookConfig::new(url);
+        if let Some(user) = args.webhook_user {
+            wh = wh.with_basic_auth(user, args.webhook_password.unwrap_or_default());
+        }
+        cfg = cfg.with_webhook(wh);
+    }
+    let sim = SimServer::start(cfg).await?;
+    if args.json {
+        let line = serde_json::json!({
+            "base_url": sim.base_url().as_str(),
+            "resource_server": sim.resource_server_url().as_str(),
+            "authorization_server": sim.authorization_server_url().as_str(),
+            "token_url": sim.token_url().as_str(),
+            "tenant": sim.tenant(),
+            "client_id": sim.client_id(),
+            "client_secret": sim.client_secret(),
+            "username": sim.username(),
+            "password": sim.password(),
+        });
+        println!("{line}");
+    } else {
+        println!("halo-sim listening on {}", sim.addr());
+        println!("  resource server:      {}", sim.resource_server_url());
+        println!("  authorisation server: {}", sim.authorization_server_url());
+        println!("  token URL:            {}", sim.token_url());
+        println!(
+            "  tenant:               {}",
+            sim.tenant().unwrap_or("(self-hosted)")
+        );
+        println!("  client id:            {}", sim.client_id());
+        println!("  client secret:        {}", sim.client_secret());
+        println!(
+            "  password grant:       {} / {}",
+            sim.username(),
+            sim.password()
+        );
+        if !args.no_admin {
+            println!(
+                "  admin:                {}_sim/{{journal,faults,revoke,clock,ratelimit,tickets,webhooks}}",
+                sim.base_url()
+            );
+        }
+        println!("Ctrl-C to stop.");
+    }
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    sim.shutdown().await;
+    Ok(())
+}

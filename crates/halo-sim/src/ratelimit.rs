@@ -74,7 +74,7 @@ impl RateLimiter {
 /// `Rate Limit Reached - 300 Requests per rolling 5 minute window`, numbers from the config.
 pub(crate) fn message(cfg: &RateLimitConfig) -> String {
     let secs = cfg.window.as_secs();
-    let window = if secs >= 60 && secs % 60 == 0 {
+    let window = if secs >= 60 && secs.is_multiple_of(60) {
         format!("{} minute", secs / 60)
     } else if secs >= 1 {
         format!("{secs} second")

@@ -108,11 +108,16 @@ pub(crate) fn lenient_bool(v: &Value) -> Option<bool> {
 }
 
 /// The body of a POST: Halo takes an array of objects; a bare object is tolerated (S7).
-pub(crate) fn body_objects(body: &[u8], type_name: &str) -> Result<Vec<Map<String, Value>>, ApiError> {
+pub(crate) fn body_objects(
+    body: &[u8],
+    type_name: &str,
+) -> Result<Vec<Map<String, Value>>, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::field(
             "$",
-            format!("The request body is not valid JSON: {e}. Send a JSON array of {type_name} objects."),
+            format!(
+                "The request body is not valid JSON: {e}. Send a JSON array of {type_name} objects."
+            ),
         )
     })?;
     let items = match value {
@@ -121,12 +126,17 @@ pub(crate) fn body_objects(body: &[u8], type_name: &str) -> Result<Vec<Map<Strin
         _ => {
             return Err(ApiError::field(
                 "$",
-                format!("The JSON value could not be converted to List<{type_name}>. Send a JSON array of objects."),
+                format!(
+                    "The JSON value could not be converted to List<{type_name}>. Send a JSON array of objects."
+                ),
             ));
         }
     };
     if items.is_empty() {
-        return Err(ApiError::field("$", "The request body is an empty array; send at least one object."));
+        return Err(ApiError::field(
+            "$",
+            "The request body is an empty array; send at least one object.",
+        ));
     }
     items
         .into_iter()
@@ -142,7 +152,11 @@ pub(crate) fn body_objects(body: &[u8], type_name: &str) -> Result<Vec<Map<Strin
 }
 
 /// Convert `obj[key]` in place to an integer, or fail with the ASP.NET conversion message.
-pub(crate) fn coerce_int(obj: &mut Map<String, Value>, key: &str, index: usize) -> Result<Option<i64>, ApiError> {
+pub(crate) fn coerce_int(
+    obj: &mut Map<String, Value>,
+    key: &str,
+    index: usize,
+) -> Result<Option<i64>, ApiError> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => match lenient_int(v) {
@@ -155,7 +169,11 @@ pub(crate) fn coerce_int(obj: &mut Map<String, Value>, key: &str, index: usize) 
     }
 }
 
-pub(crate) fn coerce_bool(obj: &mut Map<String, Value>, key: &str, index: usize) -> Result<Option<bool>, ApiError> {
+pub(crate) fn coerce_bool(
+    obj: &mut Map<String, Value>,
+    key: &str,
+    index: usize,
+) -> Result<Option<bool>, ApiError> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => match lenient_bool(v) {
@@ -170,7 +188,11 @@ pub(crate) fn coerce_bool(obj: &mut Map<String, Value>, key: &str, index: usize)
 
 /// Strings must be strings (numbers are turned into strings as System.Text.Json would not, but Halo's
 /// Newtonsoft binder does).
-pub(crate) fn coerce_string(obj: &mut Map<String, Value>, key: &str, index: usize) -> Result<(), ApiError> {
+pub(crate) fn coerce_string(
+    obj: &mut Map<String, Value>,
+    key: &str,
+    index: usize,
+) -> Result<(), ApiError> {
     match obj.get(key) {
         None | Some(Value::Null) | Some(Value::String(_)) => Ok(()),
         Some(Value::Number(n)) => {

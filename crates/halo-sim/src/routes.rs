@@ -169,7 +169,12 @@ mod tests {
     #[test]
     fn every_listed_route_has_a_handler() {
         for spec in ROUTES {
-            assert!(handler(spec).is_some(), "no handler for {} {}", spec.method, spec.path);
+            assert!(
+                handler(spec).is_some(),
+                "no handler for {} {}",
+                spec.method,
+                spec.path
+            );
         }
     }
 }

@@ -76,7 +76,9 @@ pub enum SeedError {
         source: std::io::Error,
     },
     /// Not valid JSON for a seed.
-    #[error("seed is not valid JSON: {0}. It must be an object like {{\"statuses\": [...], \"agents\": [...]}}")]
+    #[error(
+        "seed is not valid JSON: {0}. It must be an object like {{\"statuses\": [...], \"agents\": [...]}}"
+    )]
     Json(#[from] serde_json::Error),
     /// Structurally wrong record.
     #[error("seed section '{section}' entry {index}: {problem}")]
@@ -133,7 +135,10 @@ impl Seed {
                         problem: "must be a JSON object".into(),
                     });
                 };
-                let id_ok = obj.get("id").and_then(crate::request::lenient_int).is_some();
+                let id_ok = obj
+                    .get("id")
+                    .and_then(crate::request::lenient_int)
+                    .is_some();
                 if !id_ok && section != "tickets" {
                     return Err(SeedError::Invalid {
                         section,
@@ -144,13 +149,19 @@ impl Seed {
             }
         }
         for (index, p) in self.priorities.iter().enumerate() {
-            let ok = p.get("slaid").and_then(crate::request::lenient_int).is_some()
-                && p.get("priorityid").and_then(crate::request::lenient_int).is_some();
+            let ok = p
+                .get("slaid")
+                .and_then(crate::request::lenient_int)
+                .is_some()
+                && p.get("priorityid")
+                    .and_then(crate::request::lenient_int)
+                    .is_some();
             if !ok {
                 return Err(SeedError::Invalid {
                     section: "priorities",
                     index,
-                    problem: "needs integer \"slaid\" and \"priorityid\" (and a GUID \"id\")".into(),
+                    problem: "needs integer \"slaid\" and \"priorityid\" (and a GUID \"id\")"
+                        .into(),
                 });
             }
         }
@@ -293,11 +304,51 @@ fn agents() -> Vec<Value> {
     // (id, first, last, email, team id, team, disabled)
     let rows = [
         (1, "Unassigned", "", "", 0, "", false),
-        (3, "Admin", "", "admin@demo.example", 1, "1st Line Support", false),
-        (4, "Alice", "Nguyen", "alice.nguyen@demo.example", 1, "1st Line Support", false),
-        (5, "Ben", "Carter", "ben.carter@demo.example", 2, "2nd Line Support", false),
-        (6, "Priya", "Shah", "priya.shah@demo.example", 4, "Security Operations", false),
-        (7, "Tom", "Okafor", "tom.okafor@demo.example", 3, "Infrastructure", true),
+        (
+            3,
+            "Admin",
+            "",
+            "admin@demo.example",
+            1,
+            "1st Line Support",
+            false,
+        ),
+        (
+            4,
+            "Alice",
+            "Nguyen",
+            "alice.nguyen@demo.example",
+            1,
+            "1st Line Support",
+            false,
+        ),
+        (
+            5,
+            "Ben",
+            "Carter",
+            "ben.carter@demo.example",
+            2,
+            "2nd Line Support",
+            false,
+        ),
+        (
+            6,
+            "Priya",
+            "Shah",
+            "priya.shah@demo.example",
+            4,
+            "Security Operations",
+            false,
+        ),
+        (
+            7,
+            "Tom",
+            "Okafor",
+            "tom.okafor@demo.example",
+            3,
+            "Infrastructure",
+            true,
+        ),
     ];
     rows.iter()
         .map(|(id, first, last, email, team_id, team, disabled)| {
@@ -342,8 +393,16 @@ fn outcomes() -> Vec<Value> {
 
 fn categories() -> Vec<Value> {
     let rows = [
-        "Hardware", "Hardware>Laptop", "Hardware>Printer", "Software", "Software>Email", "Network",
-        "Network>VPN", "Security", "Security>Phishing", "Security>Malware",
+        "Hardware",
+        "Hardware>Laptop",
+        "Hardware>Printer",
+        "Software",
+        "Software>Email",
+        "Network",
+        "Network>VPN",
+        "Security",
+        "Security>Phishing",
+        "Security>Malware",
     ];
     rows.iter()
         .enumerate()

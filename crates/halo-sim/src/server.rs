@@ -41,7 +41,9 @@ const BODY_LIMIT: usize = 64 * 1024 * 1024;
 #[non_exhaustive]
 pub enum SimError {
     /// The listen address could not be bound.
-    #[error("cannot listen on {addr}: {source}; choose another --addr (127.0.0.1:0 picks a free port)")]
+    #[error(
+        "cannot listen on {addr}: {source}; choose another --addr (127.0.0.1:0 picks a free port)"
+    )]
     Bind {
         /// Requested address.
         addr: SocketAddr,
@@ -74,8 +76,14 @@ impl SimServer {
         config.seed.validate()?;
         let listener = TcpListener::bind(config.addr)
             .await
-            .map_err(|source| SimError::Bind { addr: config.addr, source })?;
-        let addr = listener.local_addr().map_err(|source| SimError::Bind { addr: config.addr, source })?;
+            .map_err(|source| SimError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Bind {
+            addr: config.addr,
+            source,
+        })?;
         let clock = Clock::default();
         let faults = Faults::default();
         faults.set_profile(config.faults);
@@ -96,7 +104,12 @@ impl SimServer {
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let router = routes::router(Arc::clone(&app));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&app), router, shutdown_rx));
-        Ok(SimHandle { app, addr, shutdown: shutdown_tx, task: Some(task) })
+        Ok(SimHandle {
+            app,
+            addr,
+            shutdown: shutdown_tx,
+            task: Some(task),
+        })
     }
 }
 
@@ -106,21 +119,32 @@ fn seed_tickets(app: &App) -> Result<(), SimError> {
     let mut store = lock(&app.store);
     for (i, t) in seeds.into_iter().enumerate() {
         let Value::Object(mut obj) = t else {
-            return Err(SimError::Ticket(format!("seed ticket {i} is not an object")));
+            return Err(SimError::Ticket(format!(
+                "seed ticket {i} is not an object"
+            )));
         };
         // A seeded id is kept: create with that id.
-        let wanted = obj.remove("id").and_then(|v| crate::request::lenient_int(&v)).filter(|i| *i > 0);
+        let wanted = obj
+            .remove("id")
+            .and_then(|v| crate::request::lenient_int(&v))
+            .filter(|i| *i > 0);
         let saved_next = store.next_ticket_id;
         if let Some(id) = wanted {
             store.next_ticket_id = id.unsigned_abs();
         }
-        crate::ticket_write::upsert(&mut store, now, i, obj).map_err(|e| SimError::Ticket(format!("{e:?}")))?;
+        crate::ticket_write::upsert(&mut store, now, i, obj)
+            .map_err(|e| SimError::Ticket(format!("{e:?}")))?;
         store.next_ticket_id = store.next_ticket_id.max(saved_next);
     }
     Ok(())
 }
 
-async fn accept_loop(listener: TcpListener, app: Arc<App>, router: Router, mut shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    app: Arc<App>,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             _ = shutdown.changed() => break,
@@ -136,7 +160,12 @@ async fn accept_loop(listener: TcpListener, app: Arc<App>, router: Router, mut s
     }
 }
 
-async fn serve_connection(stream: tokio::net::TcpStream, app: Arc<App>, router: Router, mut shutdown: watch::Receiver<bool>) {
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    app: Arc<App>,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
     // A handler that must lose its response notifies this; dropping the connection future closes the socket.
     let kill = Arc::new(Notify::new());
     let k = Arc::clone(&kill);
@@ -155,11 +184,20 @@ async fn serve_connection(stream: tokio::net::TcpStream, app: Arc<App>, router: 
 
 /// Lower-case, no duplicate or trailing slashes.
 fn normalize(path: &str) -> String {
-    let segs: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(str::to_ascii_lowercase).collect();
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
     format!("/{}", segs.join("/"))
 }
 
-async fn dispatch(app: Arc<App>, router: Router, kill: Arc<Notify>, req: Request<Incoming>) -> Result<Response, Infallible> {
+async fn dispatch(
+    app: Arc<App>,
+    router: Router,
+    kill: Arc<Notify>,
+    req: Request<Incoming>,
+) -> Result<Response, Infallible> {
     let started = Instant::now();
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
@@ -212,7 +250,11 @@ async fn dispatch(app: Arc<App>, router: Router, kill: Arc<Notify>, req: Request
     let bytes = match axum::body::to_bytes(Body::new(body), BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
-            let resp = ApiError::field("$", "The request body could not be read or is larger than 64 MiB.").into_response();
+            let resp = ApiError::field(
+                "$",
+                "The request body could not be read or is larger than 64 MiB.",
+            )
+            .into_response();
             record(entry, Some(resp.status().as_u16()));
             return Ok(resp);
         }
@@ -226,7 +268,11 @@ async fn dispatch(app: Arc<App>, router: Router, kill: Arc<Notify>, req: Request
     if is_api {
         if let Err(rej) = app.limiter.check(app.clock.now()) {
             entry.rate_limited = true;
-            let resp = ApiError::RateLimited { message: rej.message, retry_after: rej.retry_after }.into_response();
+            let resp = ApiError::RateLimited {
+                message: rej.message,
+                retry_after: rej.retry_after,
+            }
+            .into_response();
             record(entry, Some(429));
             return Ok(resp);
         }
@@ -238,7 +284,13 @@ async fn dispatch(app: Arc<App>, router: Router, kill: Arc<Notify>, req: Request
             return Ok(resp);
         }
     }
-    let resp = route(router, Request::from_parts(parts, Body::from(bytes)), &lower, &query).await;
+    let resp = route(
+        router,
+        Request::from_parts(parts, Body::from(bytes)),
+        &lower,
+        &query,
+    )
+    .await;
     if decision.terminal == Some(Fault::DropAfterWrite) {
         record(entry, None);
         kill.notify_one();
@@ -249,7 +301,11 @@ async fn dispatch(app: Arc<App>, router: Router, kill: Arc<Notify>, req: Request
 }
 
 async fn route(router: Router, mut req: Request<Body>, lower: &str, query: &str) -> Response {
-    let pq = if query.is_empty() { lower.to_owned() } else { format!("{lower}?{query}") };
+    let pq = if query.is_empty() {
+        lower.to_owned()
+    } else {
+        format!("{lower}?{query}")
+    };
     if let Ok(uri) = pq.parse::<Uri>() {
         *req.uri_mut() = uri;
     }
@@ -269,7 +325,9 @@ pub struct SimHandle {
 
 fn url(s: &str) -> url::Url {
     // The strings are built from a bound socket address, so they always parse.
-    url::Url::parse(s).unwrap_or_else(|_| url::Url::from_directory_path("/").unwrap_or_else(|_| unreachable_url()))
+    url::Url::parse(s).unwrap_or_else(|_| {
+        url::Url::from_directory_path("/").unwrap_or_else(|_| unreachable_url())
+    })
 }
 
 #[allow(clippy::expect_used)]
@@ -366,7 +424,12 @@ impl SimHandle {
     pub fn issue_token(&self, scope: &str) -> String {
         let scopes: Vec<String> = scope.split_whitespace().map(str::to_owned).collect();
         let now = self.app.clock.now();
-        lock(&self.app.tokens).issue(&self.app.auth_base(), &self.app.config.client_id, &scopes, now)
+        lock(&self.app.tokens).issue(
+            &self.app.auth_base(),
+            &self.app.config.client_id,
+            &scopes,
+            now,
+        )
     }
 
     /// Access tokens issued so far (token endpoint and [`SimHandle::issue_token`]).
@@ -392,13 +455,20 @@ impl SimHandle {
     /// All tickets, deleted ones included, as `GET /Tickets/{id}` would show them.
     pub fn tickets(&self) -> Vec<Value> {
         let store = lock(&self.app.store);
-        store.tickets.values().map(|t| crate::tickets::detail_view(&store, t)).collect()
+        store
+            .tickets
+            .values()
+            .map(|t| crate::tickets::detail_view(&store, t))
+            .collect()
     }
 
     /// One ticket (deleted ones included).
     pub fn ticket(&self, id: u64) -> Option<Value> {
         let store = lock(&self.app.store);
-        store.tickets.get(&id).map(|t| crate::tickets::detail_view(&store, t))
+        store
+            .tickets
+            .get(&id)
+            .map(|t| crate::tickets::detail_view(&store, t))
     }
 
     /// A ticket's actions, oldest first, with `note_html`.
@@ -418,8 +488,12 @@ impl SimHandle {
         };
         let now = self.app.clock.now();
         let mut store = lock(&self.app.store);
-        let change = crate::ticket_write::upsert(&mut store, now, 0, obj).map_err(|e| SimError::Ticket(format!("{e:?}")))?;
-        let t = store.tickets.get(&change.id).ok_or_else(|| SimError::Ticket("ticket vanished".into()))?;
+        let change = crate::ticket_write::upsert(&mut store, now, 0, obj)
+            .map_err(|e| SimError::Ticket(format!("{e:?}")))?;
+        let t = store
+            .tickets
+            .get(&change.id)
+            .ok_or_else(|| SimError::Ticket("ticket vanished".into()))?;
         Ok(crate::tickets::detail_view(&store, t))
     }
 

@@ -19,28 +19,102 @@ pub(crate) struct Change {
 }
 
 const INT_FIELDS: &[&str] = &[
-    "id", "status_id", "tickettype_id", "sla_id", "priority_id", "agent_id", "client_id", "site_id",
-    "user_id", "team_id", "impact", "urgency", "source", "categoryid_1", "categoryid_2", "categoryid_3",
-    "categoryid_4", "parent_id", "organisation_id", "department_id", "workflow_id", "itil_requesttype_id",
+    "id",
+    "status_id",
+    "tickettype_id",
+    "sla_id",
+    "priority_id",
+    "agent_id",
+    "client_id",
+    "site_id",
+    "user_id",
+    "team_id",
+    "impact",
+    "urgency",
+    "source",
+    "categoryid_1",
+    "categoryid_2",
+    "categoryid_3",
+    "categoryid_4",
+    "parent_id",
+    "organisation_id",
+    "department_id",
+    "workflow_id",
+    "itil_requesttype_id",
 ];
 const BOOL_FIELDS: &[&str] = &[
-    "onhold", "excludefromsla", "flagged", "showforusers", "sendack", "is_vip", "inactive", "read",
-    "_recover", "_validate_updates", "_novalidate", "dont_do_rules", "donotapplytemplateintheapi",
+    "onhold",
+    "excludefromsla",
+    "flagged",
+    "showforusers",
+    "sendack",
+    "is_vip",
+    "inactive",
+    "read",
+    "_recover",
+    "_validate_updates",
+    "_novalidate",
+    "dont_do_rules",
+    "donotapplytemplateintheapi",
 ];
 const STRING_FIELDS: &[&str] = &[
-    "summary", "details", "details_html", "team", "category_1", "category_2", "category_3", "category_4",
-    "reportedby", "user_email", "users_name", "emailtolist", "emailcclist", "closure_note",
-    "closure_note_html", "userdef1", "userdef2", "userdef3", "userdef4", "userdef5",
+    "summary",
+    "details",
+    "details_html",
+    "team",
+    "category_1",
+    "category_2",
+    "category_3",
+    "category_4",
+    "reportedby",
+    "user_email",
+    "users_name",
+    "emailtolist",
+    "emailcclist",
+    "closure_note",
+    "closure_note_html",
+    "userdef1",
+    "userdef2",
+    "userdef3",
+    "userdef4",
+    "userdef5",
 ];
 const DATE_FIELDS: &[&str] = &[
-    "dateoccurred", "targetdate", "deadlinedate", "fixbydate", "respondbydate", "followupdate", "startdate",
+    "dateoccurred",
+    "targetdate",
+    "deadlinedate",
+    "fixbydate",
+    "respondbydate",
+    "followupdate",
+    "startdate",
 ];
 /// Written by the server only; ignored when posted.
 const SERVER_OWNED: &[&str] = &[
-    "hdid", "reference", "datecreated", "lastactiondate", "last_update", "flastupdate", "hasbeenclosed",
-    "dateclosed", "deleted", "guid", "key", "status_name", "tickettype_name", "sla_name", "priority_name",
-    "agent_name", "client_name", "site_name", "user_name", "attachment_count", "priority", "tickettype",
-    "user", "ticket_tags", "use",
+    "hdid",
+    "reference",
+    "datecreated",
+    "lastactiondate",
+    "last_update",
+    "flastupdate",
+    "hasbeenclosed",
+    "dateclosed",
+    "deleted",
+    "guid",
+    "key",
+    "status_name",
+    "tickettype_name",
+    "sla_name",
+    "priority_name",
+    "agent_name",
+    "client_name",
+    "site_name",
+    "user_name",
+    "attachment_count",
+    "priority",
+    "tickettype",
+    "user",
+    "ticket_tags",
+    "use",
 ];
 
 fn now_s(now: &DateTime<Utc>) -> Value {
@@ -73,7 +147,13 @@ fn coerce(obj: &mut Obj, index: usize) -> Result<(), ApiError> {
                 })?;
                 obj.insert((*k).into(), json!(format_halo(&dt)));
             }
-            Some(_) => return Err(crate::request::conversion_error(index, k, "System.DateTime")),
+            Some(_) => {
+                return Err(crate::request::conversion_error(
+                    index,
+                    k,
+                    "System.DateTime",
+                ));
+            }
         }
     }
     for k in ["customfields", "tags", "attachments"] {
@@ -81,18 +161,29 @@ fn coerce(obj: &mut Obj, index: usize) -> Result<(), ApiError> {
             && !v.is_array()
             && !v.is_null()
         {
-            return Err(ApiError::field(format!("[{index}].{k}"), format!("{k} must be a JSON array.")));
+            return Err(ApiError::field(
+                format!("[{index}].{k}"),
+                format!("{k} must be a JSON array."),
+            ));
         }
     }
     Ok(())
 }
 
 /// Create or update one ticket.
-pub(crate) fn upsert(store: &mut Store, now: DateTime<Utc>, index: usize, mut input: Obj) -> Result<Change, ApiError> {
+pub(crate) fn upsert(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    index: usize,
+    mut input: Obj,
+) -> Result<Change, ApiError> {
     coerce(&mut input, index)?;
     let id = int_of(&input, "id").unwrap_or(0);
     if id < 0 {
-        return Err(ApiError::field(format!("[{index}].id"), format!("id {id} is not valid; omit it (or send 0) to create a ticket.")));
+        return Err(ApiError::field(
+            format!("[{index}].id"),
+            format!("id {id} is not valid; omit it (or send 0) to create a ticket."),
+        ));
     }
     if id == 0 {
         create(store, now, index, input)
@@ -107,16 +198,25 @@ pub(crate) fn upsert(store: &mut Store, now: DateTime<Utc>, index: usize, mut in
     }
 }
 
-fn create(store: &mut Store, now: DateTime<Utc>, index: usize, mut input: Obj) -> Result<Change, ApiError> {
+fn create(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    index: usize,
+    mut input: Obj,
+) -> Result<Change, ApiError> {
     if str_of(&input, "summary").trim().is_empty() {
-        return Err(ApiError::field(format!("[{index}].summary"), "The summary field is required."));
+        return Err(ApiError::field(
+            format!("[{index}].summary"),
+            "The summary field is required.",
+        ));
     }
     let type_id = int_of(&input, "tickettype_id")
         .unwrap_or(i64::try_from(store.seed.default_ticket_type_id).unwrap_or(1));
-    let tt = store
-        .ticket_type(type_id)
-        .cloned()
-        .ok_or_else(|| ApiError::rule(format!("Ticket type {type_id} does not exist; use an id from GET /api/TicketType.")))?;
+    let tt = store.ticket_type(type_id).cloned().ok_or_else(|| {
+        ApiError::rule(format!(
+            "Ticket type {type_id} does not exist; use an id from GET /api/TicketType."
+        ))
+    })?;
     let id = store.next_ticket_id;
     let mut t = template(store, &now, id);
     t.insert("tickettype_id".into(), json!(type_id));
@@ -130,7 +230,11 @@ fn create(store: &mut Store, now: DateTime<Utc>, index: usize, mut input: Obj) -
     set_default(&mut t, "priority_id", def("default_priority"));
     set_default(&mut t, "status_id", def("initial_status"));
     set_default(&mut t, "agent_id", def("default_agent"));
-    if let Some(team) = tt.get("default_team").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+    if let Some(team) = tt
+        .get("default_team")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
         t.insert("team".into(), json!(team));
     }
     // Users decide site and client unless those are posted too.
@@ -139,10 +243,16 @@ fn create(store: &mut Store, now: DateTime<Utc>, index: usize, mut input: Obj) -
         && let Some(u) = store.user(uid)
     {
         if !input.contains_key("site_id") {
-            t.insert("site_id".into(), json!(u.get("site_id_int").and_then(lenient_int).unwrap_or(0)));
+            t.insert(
+                "site_id".into(),
+                json!(u.get("site_id_int").and_then(lenient_int).unwrap_or(0)),
+            );
         }
         if !input.contains_key("client_id") {
-            t.insert("client_id".into(), json!(u.get("client_id").and_then(lenient_int).unwrap_or(0)));
+            t.insert(
+                "client_id".into(),
+                json!(u.get("client_id").and_then(lenient_int).unwrap_or(0)),
+            );
         }
     }
     let cfs = input.remove("customfields");
@@ -152,7 +262,10 @@ fn create(store: &mut Store, now: DateTime<Utc>, index: usize, mut input: Obj) -
         t.insert("details_html".into(), input["details"].clone());
     }
     if !input.contains_key("details") && input.contains_key("details_html") {
-        t.insert("details".into(), json!(strip_html(str_of(&input, "details_html"))));
+        t.insert(
+            "details".into(),
+            json!(strip_html(str_of(&input, "details_html"))),
+        );
     }
     if input.contains_key("team_id") && !input.contains_key("team") {
         t.remove("team");
@@ -181,14 +294,27 @@ fn create(store: &mut Store, now: DateTime<Utc>, index: usize, mut input: Obj) -
     if let Some(atts) = atts {
         link_attachments(store, id, &atts, index)?;
     }
-    Ok(Change { id, created: true, status_changed: false })
+    Ok(Change {
+        id,
+        created: true,
+        status_changed: false,
+    })
 }
 
-fn update(store: &mut Store, now: DateTime<Utc>, index: usize, id: u64, mut input: Obj) -> Result<Change, ApiError> {
+fn update(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    index: usize,
+    id: u64,
+    mut input: Obj,
+) -> Result<Change, ApiError> {
     let Some(mut t) = store.tickets.get(&id).cloned() else {
         return Err(ApiError::rule(format!("Ticket {id} does not exist.")));
     };
-    let recover = input.get("_recover").and_then(Value::as_bool).unwrap_or(false);
+    let recover = input
+        .get("_recover")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let deleted = t.get("deleted").and_then(Value::as_bool).unwrap_or(false);
     if deleted && !recover {
         return Err(ApiError::rule(format!(
@@ -202,7 +328,9 @@ fn update(store: &mut Store, now: DateTime<Utc>, index: usize, id: u64, mut inpu
     if let Some(tt) = int_of(&input, "tickettype_id")
         && store.ticket_type(tt).is_none()
     {
-        return Err(ApiError::rule(format!("Ticket type {tt} does not exist; use an id from GET /api/TicketType.")));
+        return Err(ApiError::rule(format!(
+            "Ticket type {tt} does not exist; use an id from GET /api/TicketType."
+        )));
     }
     resolve_user_lookup(store, &mut input);
     // A team name is the classic writable field; a bare team_id changes the team too.
@@ -247,14 +375,25 @@ fn update(store: &mut Store, now: DateTime<Utc>, index: usize, id: u64, mut inpu
     if let Some(atts) = atts {
         link_attachments(store, id, &atts, index)?;
     }
-    Ok(Change { id, created: false, status_changed })
+    Ok(Change {
+        id,
+        created: false,
+        status_changed,
+    })
 }
 
 /// Posted keys into the ticket, except server-owned ones and control flags (`_recover`, `dont_do_rules`…).
 fn merge_posted(t: &mut Obj, input: Obj) {
     for (k, v) in input {
         let control = k.starts_with('_')
-            || matches!(k.as_str(), "id" | "dont_do_rules" | "donotapplytemplateintheapi" | "return_this" | "utcoffset" | "userlookup");
+            || matches!(
+                k.as_str(),
+                "id" | "dont_do_rules"
+                    | "donotapplytemplateintheapi"
+                    | "return_this"
+                    | "utcoffset"
+                    | "userlookup"
+            );
         if control || SERVER_OWNED.contains(&k.as_str()) {
             continue;
         }
@@ -264,13 +403,18 @@ fn merge_posted(t: &mut Obj, input: Obj) {
 
 /// `userlookup: {"id": -1}` means the client's General User (halo-api.md §4.4).
 fn resolve_user_lookup(store: &Store, input: &mut Obj) {
-    let lookup = input.get("userlookup").and_then(|u| u.get("id")).and_then(lenient_int);
+    let lookup = input
+        .get("userlookup")
+        .and_then(|u| u.get("id"))
+        .and_then(lenient_int);
     if lookup != Some(-1) || input.contains_key("user_id") {
         return;
     }
     let client = int_of(input, "client_id");
     let general = store.seed.users.iter().find(|u| {
-        u.get("is_general_user").and_then(Value::as_bool).unwrap_or(false)
+        u.get("is_general_user")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
             && (client.is_none() || u.get("client_id").and_then(lenient_int) == client)
     });
     if let Some(uid) = general.and_then(|u| u.get("id")).and_then(lenient_int) {
@@ -281,10 +425,15 @@ fn resolve_user_lookup(store: &Store, input: &mut Obj) {
 /// Check references and fill the names Halo returns next to ids.
 fn derive(store: &Store, t: &mut Obj, index: usize, creating: bool) -> Result<(), ApiError> {
     let bad = |field: &str, what: &str, id: i64, route: &str| {
-        ApiError::rule(format!("{what} {id} does not exist (field {field} of item {index}); use an id from GET /api/{route}."))
+        ApiError::rule(format!(
+            "{what} {id} does not exist (field {field} of item {index}); use an id from GET /api/{route}."
+        ))
     };
     let status = int_of(t, "status_id").unwrap_or(1);
-    let status_name = store.status(status).ok_or_else(|| bad("status_id", "Status", status, "Status"))?["name"].clone();
+    let status_name = store
+        .status(status)
+        .ok_or_else(|| bad("status_id", "Status", status, "Status"))?["name"]
+        .clone();
     t.insert("status_name".into(), status_name);
     let tt = int_of(t, "tickettype_id").unwrap_or(0);
     if let Some(tt) = store.ticket_type(tt) {
@@ -298,15 +447,22 @@ fn derive(store: &Store, t: &mut Obj, index: usize, creating: bool) -> Result<()
         agent = i64::try_from(store.seed.unassigned_agent_id).unwrap_or(1);
         t.insert("agent_id".into(), json!(agent));
     }
-    let agent_name = store.agent(agent).ok_or_else(|| bad("agent_id", "Agent", agent, "Agent"))?["name"].clone();
+    let agent_name = store
+        .agent(agent)
+        .ok_or_else(|| bad("agent_id", "Agent", agent, "Agent"))?["name"]
+        .clone();
     t.insert("agent_name".into(), agent_name);
     let sla = int_of(t, "sla_id").unwrap_or(0);
     if sla != 0 {
-        let s = store.sla(sla).ok_or_else(|| bad("sla_id", "SLA", sla, "SLA"))?;
+        let s = store
+            .sla(sla)
+            .ok_or_else(|| bad("sla_id", "SLA", sla, "SLA"))?;
         t.insert("sla_name".into(), s["name"].clone());
     }
     let pri = int_of(t, "priority_id").unwrap_or(0);
-    let pname = store.priority(sla, pri).map_or(json!(""), |p| p["name"].clone());
+    let pname = store
+        .priority(sla, pri)
+        .map_or(json!(""), |p| p["name"].clone());
     t.insert("priority_name".into(), pname);
     for (field, name_field, what, route) in [
         ("client_id", "client_name", "Client", "Client"),
@@ -327,12 +483,19 @@ fn derive(store: &Store, t: &mut Obj, index: usize, creating: bool) -> Result<()
         t.insert(name_field.into(), rec["name"].clone());
         if field == "user_id" {
             if creating || !t.contains_key("user_email") || str_of(t, "user_email").is_empty() {
-                t.insert("user_email".into(), rec.get("emailaddress").cloned().unwrap_or(json!("")));
+                t.insert(
+                    "user_email".into(),
+                    rec.get("emailaddress").cloned().unwrap_or(json!("")),
+                );
             }
             t.insert("users_name".into(), rec["name"].clone());
         }
     }
-    let team_name = t.get("team").and_then(Value::as_str).unwrap_or("").to_owned();
+    let team_name = t
+        .get("team")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     if !team_name.is_empty() {
         let team = store.team_by_name(&team_name).ok_or_else(|| {
             ApiError::rule(format!("Team '{team_name}' does not exist (item {index}); use a team name from GET /api/Team."))
@@ -340,12 +503,18 @@ fn derive(store: &Store, t: &mut Obj, index: usize, creating: bool) -> Result<()
         t.insert("team".into(), team["name"].clone());
         t.insert("team_id".into(), team["id"].clone());
     } else if let Some(team_id) = int_of(t, "team_id").filter(|i| *i > 0) {
-        let team = store.team(team_id).ok_or_else(|| bad("team_id", "Team", team_id, "Team"))?;
+        let team = store
+            .team(team_id)
+            .ok_or_else(|| bad("team_id", "Team", team_id, "Team"))?;
         t.insert("team".into(), team["name"].clone());
     } else {
         t.insert("team_id".into(), json!(0));
     }
-    let has_atts = store.attachments.values().filter(|a| int_of(&a.meta, "ticket_id") == int_of(t, "id")).count();
+    let has_atts = store
+        .attachments
+        .values()
+        .filter(|a| int_of(&a.meta, "ticket_id") == int_of(t, "id"))
+        .count();
     t.insert("attachment_count".into(), json!(has_atts));
     Ok(())
 }
@@ -354,8 +523,12 @@ fn derive(store: &Store, t: &mut Obj, index: usize, creating: bool) -> Result<()
 fn sla_targets(store: &Store, t: &mut Obj) {
     let sla = int_of(t, "sla_id").unwrap_or(0);
     let pri = int_of(t, "priority_id").unwrap_or(0);
-    let Some(p) = store.priority(sla, pri) else { return };
-    let Some(start) = crate::dates::stored_date(t.get("dateoccurred")) else { return };
+    let Some(p) = store.priority(sla, pri) else {
+        return;
+    };
+    let Some(start) = crate::dates::stored_date(t.get("dateoccurred")) else {
+        return;
+    };
     let span = |amount: &str, unit: &str| {
         let n = p.get(amount).and_then(Value::as_f64).unwrap_or(0.0);
         let hours = match p.get(unit).and_then(Value::as_str).unwrap_or("H") {
@@ -367,7 +540,9 @@ fn sla_targets(store: &Store, t: &mut Obj) {
     };
     let respond = start + span("responsetime", "responseunits");
     let fix = start + span("fixtime", "fixunits");
-    if !t.contains_key("respondbydate") || crate::dates::stored_date(t.get("respondbydate")).is_none() {
+    if !t.contains_key("respondbydate")
+        || crate::dates::stored_date(t.get("respondbydate")).is_none()
+    {
         t.insert("respondbydate".into(), json!(format_halo(&respond)));
         t.insert("slaactiondate".into(), json!(format_halo(&respond)));
     }
@@ -381,26 +556,55 @@ fn set_tags(t: &mut Obj, tags: &Value) {
         .as_array()
         .map(|a| {
             a.iter()
-                .filter_map(|x| x.get("text").and_then(Value::as_str).or(x.as_str()).map(str::to_owned))
+                .filter_map(|x| {
+                    x.get("text")
+                        .and_then(Value::as_str)
+                        .or(x.as_str())
+                        .map(str::to_owned)
+                })
                 .collect()
         })
         .unwrap_or_default();
-    t.insert("tags".into(), Value::Array(texts.iter().map(|s| json!({"id": 0, "text": s})).collect()));
+    t.insert(
+        "tags".into(),
+        Value::Array(texts.iter().map(|s| json!({"id": 0, "text": s})).collect()),
+    );
     t.insert("ticket_tags".into(), json!(texts.join(",")));
 }
 
-fn link_attachments(store: &mut Store, ticket: u64, atts: &Value, index: usize) -> Result<(), ApiError> {
+fn link_attachments(
+    store: &mut Store,
+    ticket: u64,
+    atts: &Value,
+    index: usize,
+) -> Result<(), ApiError> {
     let ids: Vec<i64> = atts
         .as_array()
-        .map(|a| a.iter().filter_map(|x| x.get("id").and_then(lenient_int)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.get("id").and_then(lenient_int))
+                .collect()
+        })
         .unwrap_or_default();
     for (i, id) in ids.iter().enumerate() {
-        let att = store.attachments.get_mut(&id.unsigned_abs()).ok_or_else(|| {
-            ApiError::field(format!("[{index}].attachments[{i}].id"), format!("Attachment {id} does not exist; upload it first with POST /api/Attachment."))
-        })?;
+        let att = store
+            .attachments
+            .get_mut(&id.unsigned_abs())
+            .ok_or_else(|| {
+                ApiError::field(
+                    format!("[{index}].attachments[{i}].id"),
+                    format!(
+                        "Attachment {id} does not exist; upload it first with POST /api/Attachment."
+                    ),
+                )
+            })?;
         att.meta.insert("ticket_id".into(), json!(ticket));
     }
-    let count = store.attachments.values().filter(|a| int_of(&a.meta, "ticket_id") == i64::try_from(ticket).ok()).count();
+    let count = store
+        .attachments
+        .values()
+        .filter(|a| int_of(&a.meta, "ticket_id") == i64::try_from(ticket).ok())
+        .count();
     if let Some(t) = store.tickets.get_mut(&ticket) {
         t.insert("attachment_count".into(), json!(count));
     }

@@ -4,11 +4,11 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -26,13 +26,55 @@ pub(crate) const MAX_PAGE_SIZE: u32 = 100;
 
 /// Fields of a list row (Halo's smaller `Faults_List` schema).
 const LIST_KEYS: &[&str] = &[
-    "id", "reference", "summary", "details", "status_id", "status_name", "tickettype_id", "tickettype_name",
-    "sla_id", "sla_name", "priority_id", "priority_name", "client_id", "client_name", "site_id", "site_name",
-    "user_id", "user_name", "user_email", "team", "team_id", "agent_id", "agent_name", "category_1",
-    "category_2", "category_3", "category_4", "impact", "urgency", "source", "dateoccurred", "datecreated",
-    "respondbydate", "fixbydate", "lastactiondate", "last_update", "dateclosed", "targetdate", "deadlinedate",
-    "onhold", "inactive", "excludefromsla", "hasbeenclosed", "deleted", "attachment_count", "child_count",
-    "parent_id", "ticket_tags", "use",
+    "id",
+    "reference",
+    "summary",
+    "details",
+    "status_id",
+    "status_name",
+    "tickettype_id",
+    "tickettype_name",
+    "sla_id",
+    "sla_name",
+    "priority_id",
+    "priority_name",
+    "client_id",
+    "client_name",
+    "site_id",
+    "site_name",
+    "user_id",
+    "user_name",
+    "user_email",
+    "team",
+    "team_id",
+    "agent_id",
+    "agent_name",
+    "category_1",
+    "category_2",
+    "category_3",
+    "category_4",
+    "impact",
+    "urgency",
+    "source",
+    "dateoccurred",
+    "datecreated",
+    "respondbydate",
+    "fixbydate",
+    "lastactiondate",
+    "last_update",
+    "dateclosed",
+    "targetdate",
+    "deadlinedate",
+    "onhold",
+    "inactive",
+    "excludefromsla",
+    "hasbeenclosed",
+    "deleted",
+    "attachment_count",
+    "child_count",
+    "parent_id",
+    "ticket_tags",
+    "use",
 ];
 
 pub(crate) fn list_view(t: &Obj, custom_field_ids: Option<&[i64]>) -> Value {
@@ -48,7 +90,11 @@ pub(crate) fn list_view(t: &Obj, custom_field_ids: Option<&[i64]>) -> Value {
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()
-                    .filter(|c| c.get("id").and_then(lenient_int).is_some_and(|id| ids.contains(&id)))
+                    .filter(|c| {
+                        c.get("id")
+                            .and_then(lenient_int)
+                            .is_some_and(|id| ids.contains(&id))
+                    })
                     .cloned()
                     .collect()
             })
@@ -109,9 +155,14 @@ fn date_param(q: &Query, key: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
     match q.str(key) {
         None => Ok(None),
         Some(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => Ok(None),
-        Some(s) => parse_lenient(s)
-            .map(Some)
-            .ok_or_else(|| ApiError::field(key, format!("The value '{s}' is not a valid date; use ISO 8601 like 2024-06-20T14:45:15Z."))),
+        Some(s) => parse_lenient(s).map(Some).ok_or_else(|| {
+            ApiError::field(
+                key,
+                format!(
+                    "The value '{s}' is not a valid date; use ISO 8601 like 2024-06-20T14:45:15Z."
+                ),
+            )
+        }),
     }
 }
 
@@ -135,7 +186,9 @@ impl Filter {
             Some(other) => {
                 return Err(ApiError::field(
                     "datesearch",
-                    format!("'{other}' is not a searchable date column; use dateoccured (opened) or datecleared (closed)."),
+                    format!(
+                        "'{other}' is not a searchable date column; use dateoccured (opened) or datecleared (closed)."
+                    ),
                 ));
             }
         };
@@ -193,7 +246,9 @@ impl Filter {
         {
             return false;
         }
-        if self.site.is_some_and(|s| s != int("site_id")) || self.user.is_some_and(|u| u != int("user_id")) {
+        if self.site.is_some_and(|s| s != int("site_id"))
+            || self.user.is_some_and(|u| u != int("user_id"))
+        {
             return false;
         }
         let closed = store.is_closed_status(int("status_id"));
@@ -201,9 +256,15 @@ impl Filter {
             return false;
         }
         if let Some(s) = &self.search {
-            let hay = ["summary", "details", "reference", "user_name", "client_name"]
-                .iter()
-                .any(|k| str_of(t, k).to_lowercase().contains(s.as_str()));
+            let hay = [
+                "summary",
+                "details",
+                "reference",
+                "user_name",
+                "client_name",
+            ]
+            .iter()
+            .any(|k| str_of(t, k).to_lowercase().contains(s.as_str()));
             if !hay && int("id").to_string() != *s {
                 return false;
             }
@@ -227,7 +288,9 @@ impl Filter {
             }
         }
         if self.updated_from.is_some() || self.updated_to.is_some() {
-            let Some(d) = stored_date(t.get("last_update")) else { return false };
+            let Some(d) = stored_date(t.get("last_update")) else {
+                return false;
+            };
             if self.updated_from.is_some_and(|s| d < s) || self.updated_to.is_some_and(|e| d > e) {
                 return false;
             }
@@ -238,9 +301,10 @@ impl Filter {
 
 pub(crate) fn compare_values(a: Option<&Value>, b: Option<&Value>) -> Ordering {
     match (a, b) {
-        (Some(Value::Number(x)), Some(Value::Number(y))) => {
-            x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal)
-        }
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(Ordering::Equal),
         (Some(Value::String(x)), Some(Value::String(y))) => x.to_lowercase().cmp(&y.to_lowercase()),
         (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
         (None, Some(_)) => Ordering::Less,
@@ -257,14 +321,26 @@ pub(crate) struct Paging {
 
 impl Paging {
     pub(crate) fn from_query(q: &Query, default_page_size: u32) -> Result<Self, ApiError> {
-        let count = q.int("count")?.filter(|c| *c > 0).map(|c| usize::try_from(c).unwrap_or(usize::MAX));
+        let count = q
+            .int("count")?
+            .filter(|c| *c > 0)
+            .map(|c| usize::try_from(c).unwrap_or(usize::MAX));
         if !q.bool("pageinate")? {
             return Ok(Self { page: None, count });
         }
-        let size = q.int("page_size")?.filter(|s| *s > 0).map_or(default_page_size, |s| u32::try_from(s).unwrap_or(u32::MAX));
+        let size = q
+            .int("page_size")?
+            .filter(|s| *s > 0)
+            .map_or(default_page_size, |s| u32::try_from(s).unwrap_or(u32::MAX));
         let size = size.clamp(1, MAX_PAGE_SIZE);
-        let page_no = q.int("page_no")?.filter(|p| *p > 0).map_or(1, |p| u32::try_from(p).unwrap_or(u32::MAX));
-        Ok(Self { page: Some((page_no, size)), count })
+        let page_no = q
+            .int("page_no")?
+            .filter(|p| *p > 0)
+            .map_or(1, |p| u32::try_from(p).unwrap_or(u32::MAX));
+        Ok(Self {
+            page: Some((page_no, size)),
+            count,
+        })
     }
 
     /// Slice `rows`; `repeat_last` returns the last page again when paging past the end.
@@ -278,13 +354,20 @@ impl Paging {
                 }
                 rows.iter().skip(start).take(size).cloned().collect()
             }
-            None => rows.iter().take(self.count.unwrap_or(usize::MAX)).cloned().collect(),
+            None => rows
+                .iter()
+                .take(self.count.unwrap_or(usize::MAX))
+                .cloned()
+                .collect(),
         }
     }
 }
 
 /// `GET /api/Tickets`.
-pub(crate) async fn list(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn list(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let filter = Filter::from_query(&q)?;
     let paging = Paging::from_query(&q, app.config.default_page_size)?;
@@ -292,12 +375,22 @@ pub(crate) async fn list(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -
     let order = q.str("order").map(str::to_ascii_lowercase);
     let desc = q.bool("orderdesc")?;
     let cf_ids: Option<Vec<i64>> = q.str("include_custom_fields").map(|_| {
-        q.list("include_custom_fields").iter().filter_map(|s| s.parse().ok()).collect()
+        q.list("include_custom_fields")
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect()
     });
     let store = lock(&app.store);
-    let mut rows: Vec<&Obj> = store.tickets.values().filter(|t| filter.matches(&store, t)).collect();
+    let mut rows: Vec<&Obj> = store
+        .tickets
+        .values()
+        .filter(|t| filter.matches(&store, t))
+        .collect();
     if let Some(key) = &order {
-        rows.sort_by(|a, b| compare_values(a.get(key), b.get(key)).then_with(|| compare_values(a.get("id"), b.get("id"))));
+        rows.sort_by(|a, b| {
+            compare_values(a.get(key), b.get(key))
+                .then_with(|| compare_values(a.get("id"), b.get("id")))
+        });
     }
     if desc {
         rows.reverse();
@@ -316,9 +409,14 @@ pub(crate) async fn list(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -
         return Ok(Json(json!({"record_count": record_count, "tickets": items})).into_response());
     }
     let page = paging.apply(&rows, app.config.repeat_last_page);
-    let items: Vec<Value> = page.iter().map(|t| list_view(t, cf_ids.as_deref())).collect();
+    let items: Vec<Value> = page
+        .iter()
+        .map(|t| list_view(t, cf_ids.as_deref()))
+        .collect();
     let body = match paging.page {
-        Some((page_no, size)) => json!({"page_no": page_no, "page_size": size, "record_count": record_count, "tickets": items}),
+        Some((page_no, size)) => {
+            json!({"page_no": page_no, "page_size": size, "record_count": record_count, "tickets": items})
+        }
         None => json!({"record_count": record_count, "tickets": items}),
     };
     Ok(Json(body).into_response())
@@ -329,7 +427,10 @@ fn path_id(raw: &str) -> Result<u64, ApiError> {
 }
 
 /// `GET /api/Tickets/{id}`; deleted tickets are 404.
-pub(crate) async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn get(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
     let store = lock(&app.store);
     let t = store.live_ticket(id).ok_or(ApiError::NotFound)?;
@@ -337,7 +438,11 @@ pub(crate) async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> 
 }
 
 /// `POST /api/Tickets`: array upsert, 201 with the last saved ticket (`returnall=true`: all of them).
-pub(crate) async fn post(State(app): State<Arc<App>>, RawQuery(raw): RawQuery, body: Bytes) -> Result<Response, ApiError> {
+pub(crate) async fn post(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let q = Query::parse(raw.as_deref());
     let return_all = q.bool("returnall")?;
     let items = body_objects(&body, "Faults")?;
@@ -349,8 +454,14 @@ pub(crate) async fn post(State(app): State<Arc<App>>, RawQuery(raw): RawQuery, b
         let mut store = lock(&app.store);
         for (i, item) in items.into_iter().enumerate() {
             match upsert(&mut store, now, i, item) {
-                Ok(Change { id, created, status_changed }) => {
-                    let Some(t) = store.tickets.get(&id) else { continue };
+                Ok(Change {
+                    id,
+                    created,
+                    status_changed,
+                }) => {
+                    let Some(t) = store.tickets.get(&id) else {
+                        continue;
+                    };
                     saved.push(detail_view(&store, t));
                     let event = if created {
                         Event::TicketCreated
@@ -375,12 +486,20 @@ pub(crate) async fn post(State(app): State<Arc<App>>, RawQuery(raw): RawQuery, b
     if let Some(e) = failure {
         return Err(e);
     }
-    let body = if return_all { Value::Array(saved) } else { saved.pop().unwrap_or(Value::Null) };
+    let body = if return_all {
+        Value::Array(saved)
+    } else {
+        saved.pop().unwrap_or(Value::Null)
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// `DELETE /api/Tickets/{id}`: soft delete, returns the record.
-pub(crate) async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub(crate) async fn delete(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
     let q = Query::parse(raw.as_deref());
     let now = app.clock.now();

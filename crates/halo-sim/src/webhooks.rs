@@ -61,11 +61,14 @@ pub struct WebhookDelivery {
     pub time: DateTime<Utc>,
 }
 
+/// Target, body, event name, ticket id.
+type Job = (WebhookConfig, Value, String, u64);
+
 #[derive(Debug)]
 pub(crate) struct Webhooks {
     config: Mutex<Option<WebhookConfig>>,
     webhook_id: String,
-    tx: Mutex<Option<mpsc::UnboundedSender<(WebhookConfig, Value, String, u64)>>>,
+    tx: Mutex<Option<mpsc::UnboundedSender<Job>>>,
     deliveries: Arc<Mutex<Vec<WebhookDelivery>>>,
 }
 
@@ -81,7 +84,7 @@ impl Webhooks {
 
     /// Start the delivery worker (needs a Tokio runtime).
     pub(crate) fn start(&self, clock: crate::clock::Clock) {
-        let (tx, mut rx) = mpsc::unbounded_channel::<(WebhookConfig, Value, String, u64)>();
+        let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
         *lock(&self.tx) = Some(tx);
         let deliveries = Arc::clone(&self.deliveries);
         tokio::spawn(async move {
@@ -98,7 +101,14 @@ impl Webhooks {
                     Ok(r) => (Some(r.status().as_u16()), None),
                     Err(e) => (None, Some(e.without_url().to_string())),
                 };
-                lock(&deliveries).push(WebhookDelivery { event, object_id, status, error, body, time: clock.now() });
+                lock(&deliveries).push(WebhookDelivery {
+                    event,
+                    object_id,
+                    status,
+                    error,
+                    body,
+                    time: clock.now(),
+                });
             }
         });
     }
@@ -112,8 +122,17 @@ impl Webhooks {
     }
 
     /// Queue a delivery if a target is configured.
-    pub(crate) fn emit(&self, event: Event, now: DateTime<Utc>, agent_id: u64, ticket: Value, action: Option<Value>) {
-        let Some(cfg) = lock(&self.config).clone() else { return };
+    pub(crate) fn emit(
+        &self,
+        event: Event,
+        now: DateTime<Utc>,
+        agent_id: u64,
+        ticket: Value,
+        action: Option<Value>,
+    ) {
+        let Some(cfg) = lock(&self.config).clone() else {
+            return;
+        };
         let object_id = ticket.get("id").and_then(Value::as_u64).unwrap_or(0);
         let (name, notification_id) = event.name_and_notification();
         let mut body = json!({

@@ -74,7 +74,7 @@ impl Action for AddComment {
 }
 
 /// The tenant's note outcome: "Private Note" / "Public Note" by name, else any outcome named like a note.
-async fn default_outcome(ctx: &Ctx, private: bool) -> Result<OutcomeRef, crate::errors::StepError> {
+pub async fn default_outcome(ctx: &Ctx, private: bool) -> Result<OutcomeRef, crate::errors::StepError> {
     let list = ctx.client.list_outcomes().send().await.map_err(|e| crate::halo_errors::from_api(&e, "listing outcomes"))?;
     let wanted = if private { "private note" } else { "public note" };
     let lower = |o: &halo_model::Outcome| o.name().unwrap_or_default().to_lowercase();

@@ -22,6 +22,11 @@ pub mod resolve;
 pub mod tickets;
 pub mod attachments;
 pub mod people;
+pub mod upsert;
+pub mod investigation;
+pub mod remediation;
+pub mod sync_status;
+pub mod webhook;
 
 /// Result of a step.
 pub type StepResult = Result<Value, StepError>;
@@ -102,8 +107,17 @@ pub fn registry() -> &'static Registry {
             Box::new(lookups::ListTeams),
             Box::new(lookups::ListAgents),
             Box::new(lookups::ListOutcomes),
+            Box::new(upsert::UpsertTicket),
+            Box::new(investigation::CreateTicketFromInvestigation),
+            Box::new(remediation::CreateTicketFromRemediation),
+            Box::new(sync_status::SyncTicketStatus),
+            Box::new(webhook::ParseWebhook),
         ],
-        triggers: vec![],
+        triggers: vec![
+            Box::new(crate::triggers::TicketCreated),
+            Box::new(crate::triggers::TicketUpdated),
+            Box::new(crate::triggers::TicketStatusChanged),
+        ],
     })
 }
 

@@ -62,4 +62,4 @@ pub const TAGS: &[&str] = &["haloitsm", "ticketing", "itsm", "helpdesk"];
 pub const USE_CASES: &[&str] = &["alerting_and_notifications", "remediation_management", "threat_detection_and_response"];
 
 /// `hub_tags.keywords`.
-pub const KEYWORDS: &[&str] = &["haloitsm", "ticketing", "itsm", "incident", "cloud_enabled"];
+pub const KEYWORDS: &[&str] = &["haloitsm", "ticketing", "itsm", "incident"];

@@ -70,6 +70,9 @@ impl UploadAttachment {
     /// # Errors
     /// [`crate::ErrorKind::OutcomeUnknown`] when the answer was lost, or any other [`Error`].
     pub async fn send(self) -> Result<Attachment, Error> {
+        self.attachment.validate().map_err(|e| {
+            Error::new(crate::ErrorKind::Validation, format!("the attachment is invalid: {e}")).with_source(e)
+        })?;
         let parts = self.build();
         let resp = self.client.execute(&parts).await?;
         decode_one(&resp, &parts)
@@ -171,12 +174,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let (Some(hi), Some(lo)) = (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-                out.push(hi << 4 | lo);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) =
+                (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
+        {
+            out.push(hi << 4 | lo);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

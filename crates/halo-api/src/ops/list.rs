@@ -3,7 +3,7 @@
 
 use std::marker::PhantomData;
 
-use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use halo_model::ListEnvelope;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -154,7 +154,7 @@ where
 
     /// A stream of pages. Stops on an empty page, a short page, `record_count` reached, a repeated first id or
     /// `max_results`; the first error ends it.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
+    pub fn pages(self) -> BoxStream<'static, Result<Page<T>, Error>> {
         let state = PageState::new(if self.paginate { self.page_size } else { u32::MAX }, self.max_results);
         stream::try_unfold((self, state, false), |(list, mut state, finished)| async move {
             if finished {
@@ -180,11 +180,12 @@ where
             Ok(Some((page, (list, state, done))))
         })
         .try_filter(|page| futures::future::ready(!page.items.is_empty() || page.page_no == 1))
+        .boxed()
     }
 
     /// A stream of items across pages (one page buffered at a time).
-    pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
-        self.pages().map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten()
+    pub fn stream(self) -> BoxStream<'static, Result<T, Error>> {
+        self.pages().map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten().boxed()
     }
 
     /// Fetches every matching item (bounded by `max_results`) into memory. Prefer [`stream`](Self::stream) for
@@ -201,8 +202,7 @@ where
     /// # Errors
     /// Any [`Error`].
     pub async fn first_page(self) -> Result<Page<T>, Error> {
-        let mut pages = Box::pin(self.pages());
-        match pages.next().await {
+        match self.pages().next().await {
             Some(page) => page,
             None => Ok(Page { items: Vec::new(), page_no: 1, record_count: Some(0) }),
         }

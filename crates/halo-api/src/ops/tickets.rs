@@ -315,6 +315,9 @@ impl UpdateTicket {
     /// # Errors
     /// Any [`Error`].
     pub async fn send(self) -> Result<Ticket, Error> {
+        self.update
+            .validate()
+            .map_err(|e| Error::new(ErrorKind::Validation, format!("the ticket update is invalid: {e}")).with_source(e))?;
         let parts = self.build();
         let resp = self.client.execute(&parts).await?;
         decode_one(&resp, &parts)

@@ -38,7 +38,10 @@ impl Respond for CountingTokens {
 }
 
 /// A wiremock server with `POST /auth/token` issuing counted tokens.
-pub async fn token_server(expires_in: Option<u64>, delay: Duration) -> (MockServer, Arc<AtomicU64>) {
+pub async fn token_server(
+    expires_in: Option<u64>,
+    delay: Duration,
+) -> (MockServer, Arc<AtomicU64>) {
     let server = MockServer::start().await;
     let issued = Arc::new(AtomicU64::new(0));
     Mock::given(method("POST"))

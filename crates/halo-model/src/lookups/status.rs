@@ -15,22 +15,47 @@ pub struct Status {
     /// Status id (`status_id` on tickets).
     pub id: StatusId,
     /// Display name, e.g. `"In Progress"`.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Short name / icon text.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub shortname: Option<String>,
     /// Halo's status `type` code (semantics undocumented).
-    #[serde(rename = "type", default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_type: Option<i64>,
     /// Sort order.
-    #[serde(default, deserialize_with = "lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sequence: Option<i64>,
     /// Colour, e.g. `"#68bc00"`.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub colour: Option<String>,
     /// SLA behaviour of this status (hold/release).
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub slaaction: Option<String>,
     /// Every other key Halo sent.
     #[serde(flatten)]
@@ -65,10 +90,11 @@ impl Status {
         if self.id == STOCK_CLOSED_STATUS {
             return true;
         }
-        self.name
-            .as_deref()
-            .map(str::trim)
-            .is_some_and(|n| CLOSED_STATUS_NAMES.iter().any(|c| n.eq_ignore_ascii_case(c)))
+        self.name.as_deref().map(str::trim).is_some_and(|n| {
+            CLOSED_STATUS_NAMES
+                .iter()
+                .any(|c| n.eq_ignore_ascii_case(c))
+        })
     }
 
     /// Closed-ness from the tenant's configured closed status ids. With an empty list this falls back

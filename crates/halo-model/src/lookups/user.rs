@@ -14,40 +14,88 @@ pub struct User {
     /// User id (`user_id` on tickets).
     pub id: UserId,
     /// Display name.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// First name.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub firstname: Option<String>,
     /// Surname.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub surname: Option<String>,
     /// Email address.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub emailaddress: Option<String>,
     /// Phone number.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phonenumber: Option<String>,
     /// Site (double on the wire).
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub site_id: Option<SiteId>,
     /// Site, as Halo's integer copy.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub site_id_int: Option<SiteId>,
     /// Site name.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub site_name: Option<String>,
     /// Client.
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_id: Option<ClientId>,
     /// Client name.
-    #[serde(default, deserialize_with = "lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_name: Option<String>,
     /// Inactive user.
-    #[serde(default, deserialize_with = "lenient::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inactive: Option<bool>,
     /// Linked agent account (`0` = none).
-    #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub linked_agent_id: Option<AgentId>,
     /// Custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]

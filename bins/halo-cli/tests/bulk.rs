@@ -1,0 +1,141 @@
+//! `tickets import` (CSV and JSON lines, dry run, resume after an interruption without duplicates) and
+//! `tickets bulk-close`, against halo-sim through the spawned binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::Sim;
+
+fn write_csv(sim: &Sim, rows: usize) -> std::path::PathBuf {
+    let path = sim.dir.path().join("new.csv");
+    let mut text = String::from("summary,details,priority_id,external_key\n");
+    for i in 1..=rows {
+        text.push_str(&format!("Import row {i:02},\"details, with a comma {i}\",2,ext-{i}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn an_interrupted_import_resumes_without_duplicates() {
+    let sim = Sim::start();
+    let file = write_csv(&sim, 7);
+    let file_s = file.to_str().unwrap();
+
+    // Interrupted after 3 rows.
+    let run = sim.run(&["tickets", "import", file_s, "--stop-after", "3", "-o", "json"]);
+    run.expect_code(0);
+    let v = run.json();
+    assert_eq!(v["data"]["created"], 3);
+    assert_eq!(v["data"]["remaining"], 4);
+    assert_eq!(v["data"]["stopped"], "stop-after");
+    assert_eq!(sim.count_tickets("Import row"), 3);
+
+    // A dry run now plans only the 4 missing rows and sends nothing.
+    let posts = sim.handle.journal().count("POST /api/Tickets");
+    let run = sim.run(&["tickets", "import", file_s, "--dry-run", "-o", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["data"]["to_create"], 4);
+    assert_eq!(sim.handle.journal().count("POST /api/Tickets"), posts);
+
+    // Resumed: the rest, and nothing twice.
+    let run = sim.run(&["tickets", "import", file_s, "-o", "json"]);
+    run.expect_code(0);
+    let v = run.json();
+    assert_eq!(v["data"]["skipped"], 3);
+    assert_eq!(v["data"]["created"], 4);
+    assert_eq!(v["data"]["remaining"], 0);
+    assert_eq!(sim.count_tickets("Import row"), 7);
+    for i in 1..=7 {
+        let s = format!("Import row {i:02}");
+        assert_eq!(sim.count_tickets(&s), 1, "{s} exists exactly once");
+    }
+
+    // A third run is a no-op.
+    let run = sim.run(&["tickets", "import", file_s, "-o", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["data"]["created"], 0);
+    assert_eq!(sim.count_tickets("Import row"), 7);
+    let t = sim.handle.tickets().into_iter().find(|t| t["summary"] == "Import row 01").unwrap();
+    assert_eq!(t["details"], "details, with a comma 1");
+}
+
+#[test]
+fn a_row_left_sending_by_a_crash_is_adopted_not_duplicated() {
+    let sim = Sim::start();
+    let file = sim.dir.path().join("one.jsonl");
+    std::fs::write(&file, "{\"summary\": \"Crash row\"}\n{\"summary\": \"Second row\"}\n").unwrap();
+    // The previous run sent row 1 (it exists in Halo) and died before journaling the id.
+    let run = sim.run(&["tickets", "create", "--summary", "Crash row"]);
+    run.expect_code(0);
+    let journal = sim.dir.path().join("one.jsonl.journal");
+    // Write the "sending" entry the crashed run would have left (fingerprint of row 1 as the binary computes it).
+    let row = serde_json::json!({"summary": "Crash row"});
+    let fingerprint = fnv(&serde_json::to_string(&row).unwrap());
+    std::fs::write(
+        &journal,
+        format!("{{\"key\":\"row:1\",\"fingerprint\":\"{fingerprint}\",\"state\":\"sending\",\"at\":\"2026-01-01T00:00:00Z\"}}\n"),
+    )
+    .unwrap();
+    let run = sim.run(&["tickets", "import", file.to_str().unwrap(), "-o", "json"]);
+    run.expect_code(0);
+    let v = run.json();
+    assert_eq!(v["data"]["recovered"], 1, "{v}");
+    assert_eq!(v["data"]["created"], 1);
+    assert_eq!(sim.count_tickets("Crash row"), 1);
+    assert_eq!(sim.count_tickets("Second row"), 1);
+}
+
+fn fnv(s: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[test]
+fn a_bad_file_is_refused_before_anything_is_sent() {
+    let sim = Sim::start();
+    let file = sim.dir.path().join("bad.csv");
+    std::fs::write(&file, "summary,priority_id\nok row,1\nbad row,high\n").unwrap();
+    let before = sim.handle.journal().count("POST /api/Tickets");
+    let run = sim.run(&["tickets", "import", file.to_str().unwrap()]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("Row 2 (line 3)"), "{}", run.stderr);
+    assert_eq!(sim.handle.journal().count("POST /api/Tickets"), before);
+}
+
+#[test]
+fn bulk_close_closes_matches_and_resumes() {
+    let sim = Sim::start();
+    for i in 0..4 {
+        sim.run(&["tickets", "create", "--summary", &format!("Spam {i}")]).expect_code(0);
+    }
+    sim.run(&["tickets", "create", "--summary", "Keep me"]).expect_code(0);
+
+    let run = sim.run(&["tickets", "bulk-close", "--filter", "search=Spam", "--dry-run", "-o", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["data"]["to_close"], 4);
+
+    sim.run(&["tickets", "bulk-close", "--filter", "search=Spam"]).expect_code(2);
+
+    let run = sim.run(&["tickets", "bulk-close", "--filter", "search=Spam", "--yes", "--stop-after", "1", "-o", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["data"]["closed"], 1);
+    let run = sim.run(&["tickets", "bulk-close", "--filter", "search=Spam", "--yes", "-o", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["data"]["closed"], 3);
+    let closed = |prefix: &str| {
+        sim.handle
+            .tickets()
+            .iter()
+            .filter(|t| t["summary"].as_str().is_some_and(|s| s.starts_with(prefix)))
+            .filter(|t| t["status_id"].as_u64() == Some(9))
+            .count()
+    };
+    assert_eq!(closed("Spam"), 4);
+    assert_eq!(closed("Keep me"), 0);
+    sim.run(&["tickets", "bulk-close", "--filter", "colour=red", "--yes"]).expect_code(2);
+}
