@@ -9,6 +9,7 @@ mod exit;
 mod journal;
 mod output;
 mod rows;
+mod sandbox;
 
 use std::process::ExitCode;
 

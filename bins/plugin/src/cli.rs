@@ -51,19 +51,19 @@ pub struct HttpArgs {
     #[arg(long, default_value_t = 10001)]
     pub port: u16,
     /// Accepted for compatibility; one process serves all requests concurrently.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long = "process_workers", alias = "process-workers", default_value_t = 1)]
     pub process_workers: usize,
     /// Accepted for compatibility; reported by /info.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long = "threads_per_worker", alias = "threads-per-worker", default_value_t = 4)]
     pub threads_per_worker: usize,
     /// Accepted for compatibility (sync or gevent).
-    #[arg(long, default_value = "sync")]
+    #[arg(long = "worker_class", alias = "worker-class", default_value = "sync")]
     pub worker_class: String,
     /// Accepted for compatibility.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long = "worker_connections", alias = "worker-connections", default_value_t = 200)]
     pub worker_connections: usize,
     /// Seconds to let in-flight work finish after SIGTERM.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long = "graceful_timeout", alias = "graceful-timeout", default_value_t = 30)]
     pub graceful_timeout: u64,
 }
 

@@ -70,3 +70,10 @@ pub use halo_model::{
     NewAction, NewAttachment, NewTicket, Outcome, OutcomeId, OutcomeRef, Priority, PriorityId, Site, SiteId, Sla,
     SlaId, Status, StatusId, Team, TeamId, Ticket, TicketId, TicketTypeId, TicketType, TicketUpdate, User, UserId,
 };
+
+/// Fuzzing hook (`fuzz/fuzz_targets/error_body.rs`): the error a Halo response with this status and body gives,
+/// through the same message extraction, excerpt and sanitising as `send()`. Not part of the API.
+#[doc(hidden)]
+pub fn __fuzz_error_from_response(status: u16, body: &[u8]) -> Error {
+    Error::from_response(error::kind_for_status(status), status, body)
+}

@@ -133,10 +133,7 @@ impl Attachment {
 pub struct NewAttachment {
     /// File name shown in Halo.
     pub filename: String,
-    /// MIME type, e.g. `text/plain`; goes into the data URI.
-    #[serde(skip)]
-    pub content_type: String,
-    /// The file's bytes.
+    /// The file's MIME type and bytes, sent as `data_base64: "data:<mime>;base64,<…>"`.
     #[serde(rename = "data_base64", serialize_with = "ser_data_uri")]
     pub data: DataUri,
     /// Whether Halo should treat it as an image (derived from the MIME type).
@@ -160,6 +157,11 @@ pub struct DataUri {
 }
 
 impl DataUri {
+    /// The MIME type.
+    pub fn mime(&self) -> &str {
+        &self.mime
+    }
+
     /// The raw bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
@@ -205,15 +207,19 @@ impl NewAttachment {
         Self {
             filename: filename.into(),
             data: DataUri {
-                mime: content_type.clone(),
+                mime: content_type,
                 bytes,
             },
-            content_type,
             isimage,
             ticket_id: None,
             action_id: None,
             note: None,
         }
+    }
+
+    /// The MIME type given to [`NewAttachment::new`].
+    pub fn content_type(&self) -> &str {
+        self.data.mime()
     }
 
     /// Links the upload to a ticket.
@@ -248,7 +254,7 @@ impl NewAttachment {
                 "Pass the bare file name, e.g. `report.pdf`.",
             ));
         }
-        let ct = &self.content_type;
+        let ct = self.content_type();
         let valid_mime = ct.split_once('/').is_some_and(|(t, s)| {
             !t.is_empty()
                 && !s.is_empty()

@@ -1,10 +1,13 @@
 //! Command dispatch and the context every command gets (flags, output, configuration, client).
 
 pub mod bulk;
+pub mod checks;
 pub mod completions;
 pub mod config;
+pub mod doctor;
 pub mod lookup;
 pub mod raw;
+pub mod smoke;
 pub mod tickets;
 
 use std::path::PathBuf;
@@ -56,11 +59,8 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<ExitKind> {
         Command::Tickets(c) => tickets::run(ctx, c).await,
         Command::Lookup(a) => lookup::run(ctx, a).await,
         Command::Raw(a) => raw::run(ctx, a).await,
-        other => Err(CliError::new(
-            ExitKind::Failure,
-            format!("{other:?} is not available in this build yet."),
-            "Use a newer build.",
-        )
-        .into()),
+        Command::Sandbox(a) => crate::sandbox::run(ctx, a).await,
+        Command::Doctor(a) => doctor::run(ctx, a).await,
+        Command::Smoke(a) => smoke::run(ctx, a).await,
     }
 }

@@ -217,3 +217,60 @@ fn join(path: &str, key: &str) -> String {
 fn violation(message: String, path: &str) -> Violation {
     Violation { message, path: path.to_string() }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::spec::plugin_spec;
+
+    fn fields() -> Vec<Field> {
+        vec![
+            Field::new("ticket_id", "Ticket ID", "integer", "Id").required(),
+            Field::new("state", "State", "string", "State").enumeration(["open", "closed"]),
+            Field::new("when", "When", "date", "When"),
+            Field::new("tickets", "Tickets", "[]ticket", "Tickets"),
+            Field::new("secret", "Secret", "credential_secret_key", "Secret"),
+        ]
+    }
+
+    #[test]
+    fn builds_the_runtime_schema_shape() {
+        let s = object_schema(plugin_spec(), &fields());
+        assert_eq!(s["title"], "Variables");
+        assert_eq!(s["required"], json!(["ticket_id"]));
+        assert_eq!(s["properties"]["ticket_id"]["order"], 1);
+        assert_eq!(s["properties"]["when"]["format"], "date-time");
+        assert_eq!(s["properties"]["tickets"]["items"]["$ref"], "#/definitions/ticket");
+        assert_eq!(s["definitions"]["ticket"]["title"], "ticket");
+        assert_eq!(s["definitions"]["credential_secret_key"]["required"], json!(["secretKey"]));
+        assert!(s["definitions"]["custom_field"].is_object(), "nested custom types are hoisted");
+    }
+
+    #[test]
+    fn validates_required_types_enums_and_nested_types() {
+        let spec = plugin_spec();
+        let f = fields();
+        assert!(validate_object(spec, &json!({"ticket_id": 3}), &f, "").is_ok());
+        assert!(validate_object(spec, &json!({"ticket_id": 3.0}), &f, "").is_ok());
+        let e = validate_object(spec, &json!({}), &f, "").unwrap_err();
+        assert_eq!(e.message, "'ticket_id' is a required property");
+        let e = validate_object(spec, &json!({"ticket_id": 3.5}), &f, "").unwrap_err();
+        assert_eq!(e.path, "ticket_id");
+        let e = validate_object(spec, &json!({"ticket_id": 1, "state": "x"}), &f, "").unwrap_err();
+        assert!(e.message.contains("is not one of"));
+        let e = validate_object(spec, &json!({"ticket_id": 1, "tickets": [{"summary": "no id"}]}), &f, "").unwrap_err();
+        assert_eq!(e.path, "tickets.0");
+        let e = validate_object(spec, &json!({"ticket_id": 1, "secret": "plain-secret"}), &f, "").unwrap_err();
+        assert!(!e.to_string().contains("plain-secret"), "string values are never echoed");
+        assert!(validate_object(spec, &json!({"ticket_id": 1, "state": null}), &f, "").is_ok());
+    }
+
+    #[test]
+    fn rejects_null_or_empty_required_inputs() {
+        let f = fields();
+        assert_eq!(null_or_empty_required(&json!({"ticket_id": ""}), &f), Some("ticket_id"));
+        assert_eq!(null_or_empty_required(&json!({"ticket_id": null}), &f), Some("ticket_id"));
+        assert_eq!(null_or_empty_required(&json!({"ticket_id": 2}), &f), None);
+    }
+}

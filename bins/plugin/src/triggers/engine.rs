@@ -273,7 +273,7 @@ impl Engine<'_> {
         let new = Snap::from_ticket(&detail, false);
         let old = self.state.snapshots.get(&id.get()).cloned();
         let mut events = self.derive(old.as_ref(), &new, &detail);
-        if !events.is_empty() && self.own_change(id, old.as_ref()).await? {
+        if !events.is_empty() && self.own_change(id, old.as_ref(), &new).await? {
             tracing::info!("Ticket {id} was changed by the plugin's own API agent; not reported");
             events.clear();
         }
@@ -348,11 +348,16 @@ impl Engine<'_> {
     }
 
     /// Whether the ticket's latest action was made by the plugin's own API agent since the last snapshot.
-    async fn own_change(&self, id: TicketId, old: Option<&Snap>) -> Result<bool, StepError> {
+    async fn own_change(&self, id: TicketId, old: Option<&Snap>, new: &Snap) -> Result<bool, StepError> {
         let Some(me) = self.me else { return Ok(false) };
         let actions = self.ctx.client.list_actions(id).send().await.map_err(|e| from_api(&e, &format!("listing actions of ticket {id}")))?;
         let since: Option<DateTime<Utc>> = old.and_then(|o| o.last_update);
+        let until = new.last_update.map(|u| u + chrono::Duration::seconds(2));
         let latest = actions.iter().filter(|a| a.datetime.is_some()).max_by_key(|a| (a.datetime, a.id));
-        Ok(latest.is_some_and(|a| a.who_agentid == Some(me) && since.is_none_or(|s| a.datetime.is_some_and(|d| d >= s))))
+        // The action must belong to this change: after the previous snapshot, not after the new state.
+        Ok(latest.is_some_and(|a| {
+            a.who_agentid == Some(me)
+                && a.datetime.is_some_and(|d| since.is_none_or(|s| d > s) && until.is_none_or(|u| d <= u))
+        }))
     }
 }

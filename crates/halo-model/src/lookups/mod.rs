@@ -20,7 +20,7 @@ pub use category::Category;
 pub use client::{Client, Site};
 pub use outcome::Outcome;
 pub use priority::{Priority, Sla};
-pub use status::Status;
+pub use status::{CLOSED_STATUS_NAMES, STOCK_CLOSED_STATUS, Status};
 pub use team::Team;
 pub use ticket_type::TicketType;
 pub use user::User;

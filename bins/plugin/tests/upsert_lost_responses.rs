@@ -1,0 +1,120 @@
+//! `upsert_ticket` against halo-sim with responses lost after Halo applied the write: never a duplicate.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod sync_support;
+
+use halo_sim::{Fault, Seed};
+use haloitsm_plugin::connection::Connections;
+use serde_json::json;
+use sync_support::{connection, custom_field, ok, run, sim, sim_with, tickets_with_key};
+
+#[tokio::test]
+async fn creates_under_dropped_responses_make_no_duplicates() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    sim.faults().with_probability(0.7, "POST /api/Tickets", Fault::DropAfterWrite);
+    let mut created = 0;
+    for i in 0..20 {
+        let key = format!("rrn:investigation:us:1:investigation:K{i}");
+        let out = ok(&conns, &conn, "upsert_ticket", json!({"external_key": key, "summary": format!("Alert {i}")})).await;
+        assert_eq!(out["created"], true);
+        created += 1;
+        let found = tickets_with_key(&sim, &key);
+        assert_eq!(found.len(), 1, "key {key}: {found:#?}");
+        assert_eq!(custom_field(&found[0], "CFExternalKey"), Some(json!(key)));
+        assert_eq!(out["ticket"]["id"], found[0]["id"]);
+    }
+    let posts = sim.journal().count("POST /api/Tickets");
+    let dropped = sim.journal().matching("POST /api/Tickets").iter().filter(|e| e.fault.as_deref() == Some("drop_after_write")).count();
+    assert!(dropped >= 5, "the fault must actually fire ({dropped} drops)");
+    assert_eq!(created, 20);
+    assert_eq!(sim.tickets().len(), 20, "one ticket per key");
+    // Every POST created a ticket (none was repeated blindly after a lost response).
+    assert_eq!(posts, 20, "creates sent");
+    sim.faults().clear();
+}
+
+#[tokio::test]
+async fn second_upsert_updates_even_when_the_update_response_is_lost() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    let key = "ubuntu-upgrade-openssl";
+    let first = ok(&conns, &conn, "upsert_ticket", json!({"external_key": key, "summary": "Upgrade OpenSSL",
+        "custom_fields": {"CFSourceSystem": "InsightVM"}}))
+    .await;
+    let id = first["ticket"]["id"].clone();
+    for round in 0..5 {
+        sim.faults().next(1, "POST /api/Tickets", Fault::DropAfterWrite);
+        let out = ok(&conns, &conn, "upsert_ticket", json!({"external_key": key, "summary": format!("Upgrade OpenSSL r{round}"),
+            "priority": "High"}))
+        .await;
+        assert_eq!(out["created"], false);
+        assert_eq!(out["ticket"]["id"], id);
+    }
+    let found = tickets_with_key(&sim, key);
+    assert_eq!(found.len(), 1);
+    let t = &found[0];
+    assert_eq!(t["summary"], format!("Upgrade OpenSSL r4 [ext:{key}]"));
+    // The other custom field survived the updates (values are merged, not replaced).
+    assert_eq!(custom_field(t, "CFSourceSystem"), Some(json!("InsightVM")));
+    assert_eq!(custom_field(t, "CFExternalKey"), Some(json!(key)));
+}
+
+#[tokio::test]
+async fn create_dropped_before_handling_is_sent_again_once() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    sim.faults().next(2, "POST /api/Tickets", Fault::DropBeforeHandling);
+    let out = ok(&conns, &conn, "upsert_ticket", json!({"external_key": "k-before", "summary": "x"})).await;
+    assert_eq!(out["created"], true);
+    assert_eq!(tickets_with_key(&sim, "k-before").len(), 1);
+    assert_eq!(sim.tickets().len(), 1);
+}
+
+#[tokio::test]
+async fn every_create_lost_and_never_written_is_a_clear_error() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    sim.faults().always("POST /api/Tickets", Fault::DropBeforeHandling);
+    let (status, body) = run(&conns, &conn, "upsert_ticket", json!({"external_key": "k-gone", "summary": "x"})).await;
+    assert_eq!(status, 400, "{body:#}");
+    assert!(body["exception"]["cause"].as_str().unwrap().contains("lost its response 3 times"), "{body:#}");
+    assert!(body["exception"]["assistance"].as_str().unwrap().contains("will not create a duplicate"), "{body:#}");
+    assert!(sim.tickets().is_empty());
+}
+
+#[tokio::test]
+async fn tenant_without_the_key_field_uses_the_summary_marker() {
+    let mut seed = Seed::default();
+    seed.field_info.clear();
+    let sim = sim_with(seed).await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    sim.faults().with_probability(0.7, "POST /api/Tickets", Fault::DropAfterWrite);
+    for _ in 0..3 {
+        let _ = run(&conns, &conn, "upsert_ticket", json!({"external_key": "rrn:x:1", "summary": "Marker only"})).await;
+    }
+    sim.faults().clear();
+    let out = ok(&conns, &conn, "upsert_ticket", json!({"external_key": "rrn:x:1", "summary": "Marker only"})).await;
+    assert_eq!(out["created"], false);
+    let found = tickets_with_key(&sim, "rrn:x:1");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["summary"], "Marker only [ext:rrn:x:1]");
+    assert_eq!(custom_field(&found[0], "CFExternalKey"), None);
+}
+
+#[tokio::test]
+async fn bad_keys_are_input_errors() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    let (status, body) = run(&conns, &conn, "upsert_ticket", json!({"external_key": "a]b", "summary": "x"})).await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("external_key"), "{body:#}");
+    let (status, _) = run(&conns, &conn, "upsert_ticket", json!({"external_key": "", "summary": "x"})).await;
+    assert_eq!(status, 400);
+}
