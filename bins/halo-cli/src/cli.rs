@@ -170,9 +170,11 @@ pub enum Command {
     Config(ConfigCommand),
 
     /// Print a shell completion script.
-    #[command(after_long_help = "Examples:\n  halo-cli completions bash > ~/.local/share/bash-completion/completions/halo-cli\n  \
+    #[command(
+        after_long_help = "Examples:\n  halo-cli completions bash > ~/.local/share/bash-completion/completions/halo-cli\n  \
                                  halo-cli completions zsh > ~/.zfunc/_halo-cli\n  \
-                                 halo-cli completions fish > ~/.config/fish/completions/halo-cli.fish")]
+                                 halo-cli completions fish > ~/.config/fish/completions/halo-cli.fish"
+    )]
     Completions(CompletionsArgs),
 }
 
@@ -212,27 +214,37 @@ pub enum TicketsCommand {
                                  halo-cli tickets list --search \"printer\"")]
     List(TicketListArgs),
     /// Show one ticket.
-    #[command(after_long_help = "Examples:\n  halo-cli tickets get 1234\n  halo-cli tickets get 1234 --output json")]
+    #[command(
+        after_long_help = "Examples:\n  halo-cli tickets get 1234\n  halo-cli tickets get 1234 --output json"
+    )]
     Get(TicketIdArg),
     /// Create a ticket.
-    #[command(after_long_help = "Examples:\n  halo-cli tickets create --summary \"Phishing report\" --details \"From InsightIDR\"\n  \
-                                 halo-cli tickets create --summary \"Disk full\" --type 1 --priority 2 --team \"Service Desk\"")]
+    #[command(
+        after_long_help = "Examples:\n  halo-cli tickets create --summary \"Phishing report\" --details \"From InsightIDR\"\n  \
+                                 halo-cli tickets create --summary \"Disk full\" --type 1 --priority 2 --team \"Service Desk\""
+    )]
     Create(TicketCreateArgs),
     /// Change fields of a ticket.
-    #[command(after_long_help = "Examples:\n  halo-cli tickets update 1234 --summary \"New title\"\n  \
-                                 halo-cli tickets update 1234 --status 2 --priority 1")]
+    #[command(
+        after_long_help = "Examples:\n  halo-cli tickets update 1234 --summary \"New title\"\n  \
+                                 halo-cli tickets update 1234 --status 2 --priority 1"
+    )]
     Update(TicketUpdateArgs),
     /// Close a ticket (sets the closed status, with an optional closing note).
     #[command(after_long_help = "Examples:\n  halo-cli tickets close 1234\n  \
                                  halo-cli tickets close 1234 --note \"Resolved by InsightConnect\"")]
     Close(TicketCloseArgs),
     /// Assign a ticket to an agent and/or a team.
-    #[command(after_long_help = "Examples:\n  halo-cli tickets assign 1234 --agent 5\n  \
-                                 halo-cli tickets assign 1234 --team \"Security\"")]
+    #[command(
+        after_long_help = "Examples:\n  halo-cli tickets assign 1234 --agent 5\n  \
+                                 halo-cli tickets assign 1234 --team \"Security\""
+    )]
     Assign(TicketAssignArgs),
     /// Add a note (action) to a ticket.
-    #[command(after_long_help = "Examples:\n  halo-cli tickets note 1234 --text \"Investigating\"\n  \
-                                 halo-cli tickets note 1234 --text \"Internal only\" --private")]
+    #[command(
+        after_long_help = "Examples:\n  halo-cli tickets note 1234 --text \"Investigating\"\n  \
+                                 halo-cli tickets note 1234 --text \"Internal only\" --private"
+    )]
     Note(TicketNoteArgs),
     /// Delete a ticket.
     #[command(after_long_help = "Examples:\n  halo-cli tickets delete 1234 --yes")]
@@ -536,7 +548,9 @@ pub enum ConfigCommand {
     )]
     Init(ConfigInitArgs),
     /// Print the configuration, secrets redacted, and where each effective value comes from.
-    #[command(after_long_help = "Examples:\n  halo-cli config show\n  halo-cli --profile prod config show --output json")]
+    #[command(
+        after_long_help = "Examples:\n  halo-cli config show\n  halo-cli --profile prod config show --output json"
+    )]
     Show,
     /// Print the configuration file path.
     Path,

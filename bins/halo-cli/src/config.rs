@@ -137,7 +137,7 @@ pub struct Connection {
     pub client_secret: SecretString,
     /// Scope.
     pub scope: String,
-    /// Source of each field, for `config show`.
+    /// Source of each field (reported by `doctor`).
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -157,7 +157,11 @@ impl fmt::Debug for Connection {
 
 /// The default configuration file path for this platform.
 pub fn default_path() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let base = if cfg!(windows) {
         var("APPDATA")
     } else if cfg!(target_os = "macos") {
@@ -188,7 +192,10 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
         Err(e) => {
             return Err(CliError::usage(
-                format!("The configuration file {} cannot be read: {e}.", path.display()),
+                format!(
+                    "The configuration file {} cannot be read: {e}.",
+                    path.display()
+                ),
                 "Check its permissions, or pass another file with --config.",
             ));
         }
@@ -197,10 +204,18 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
     toml::from_str(&text).map_err(|e| {
         let at = e
             .span()
-            .map(|s| format!(" at line {}", text[..s.start.min(text.len())].lines().count().max(1)))
+            .map(|s| {
+                format!(
+                    " at line {}",
+                    text[..s.start.min(text.len())].lines().count().max(1)
+                )
+            })
             .unwrap_or_default();
         CliError::usage(
-            format!("The configuration file {} is not valid{at}.", path.display()),
+            format!(
+                "The configuration file {} is not valid{at}.",
+                path.display()
+            ),
             "Fix or remove it, then write it again with `halo-cli config init`.",
         )
     })
@@ -210,7 +225,10 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
 pub fn save(path: &Path, cfg: &ConfigFile) -> Result<(), CliError> {
     let io_err = |e: std::io::Error| {
         CliError::usage(
-            format!("The configuration file {} cannot be written: {e}.", path.display()),
+            format!(
+                "The configuration file {} cannot be written: {e}.",
+                path.display()
+            ),
             "Check the directory's permissions, or pass another file with --config.",
         )
     };
@@ -258,14 +276,16 @@ pub fn select_profile<'a>(
                     path.display(),
                     names(cfg)
                 ),
-                format!("Create it with `halo-cli config init --profile {name}`, or pick another with --profile."),
+                format!(
+                    "Create it with `halo-cli config init --profile {name}`, or pick another with --profile."
+                ),
             )),
         };
     }
-    if let Some(def) = &cfg.default_profile {
-        if let Some((k, p)) = cfg.profiles.get_key_value(def) {
-            return Ok(Some((k.as_str(), p)));
-        }
+    if let Some(def) = &cfg.default_profile
+        && let Some((k, p)) = cfg.profiles.get_key_value(def)
+    {
+        return Ok(Some((k.as_str(), p)));
     }
     if let Some((k, p)) = cfg.profiles.get_key_value("default") {
         return Ok(Some((k.as_str(), p)));
@@ -324,16 +344,21 @@ pub fn resolve(
     let p = profile.map(|(_, p)| p).unwrap_or(&empty);
     let env = |k: &str| env(k).filter(|v| !v.trim().is_empty());
 
-    let mut pick = |field: &'static str, var: &str, from_profile: Option<&String>| -> Option<String> {
-        if let Some(v) = env(var) {
-            sources.insert(field, Source::Env(var.to_string()));
-            return Some(v);
-        }
-        let v = from_profile.cloned()?;
-        sources.insert(field, Source::Profile(pname.clone().unwrap_or_default()));
-        Some(v)
-    };
-    let resource = pick("resource_server", env::RESOURCE_SERVER, p.resource_server.as_ref());
+    let mut pick =
+        |field: &'static str, var: &str, from_profile: Option<&String>| -> Option<String> {
+            if let Some(v) = env(var) {
+                sources.insert(field, Source::Env(var.to_string()));
+                return Some(v);
+            }
+            let v = from_profile.cloned()?;
+            sources.insert(field, Source::Profile(pname.clone().unwrap_or_default()));
+            Some(v)
+        };
+    let resource = pick(
+        "resource_server",
+        env::RESOURCE_SERVER,
+        p.resource_server.as_ref(),
+    );
     let auth = pick("auth_server", env::AUTH_SERVER, p.auth_server.as_ref());
     let tenant = pick("tenant", env::TENANT, p.tenant.as_ref());
     let client_id = pick("client_id", env::CLIENT_ID, p.client_id.as_ref());
@@ -357,7 +382,10 @@ pub fn resolve(
         sources.insert("client_secret", Source::File(f.display().to_string()));
         Some(read_secret_file(f)?)
     } else if let Some(s) = &p.client_secret {
-        sources.insert("client_secret", Source::Profile(pname.clone().unwrap_or_default()));
+        sources.insert(
+            "client_secret",
+            Source::Profile(pname.clone().unwrap_or_default()),
+        );
         Some(s.0.clone())
     } else {
         None
@@ -371,7 +399,10 @@ pub fn resolve(
         missing.push(format!("client id ({})", env::CLIENT_ID));
     }
     if secret.is_none() {
-        missing.push(format!("client secret ({} or a secret file)", env::CLIENT_SECRET));
+        missing.push(format!(
+            "client secret ({} or a secret file)",
+            env::CLIENT_SECRET
+        ));
     }
     let (Some(resource), Some(client_id), Some(client_secret), true) =
         (resource, client_id, secret, missing.is_empty())
@@ -381,7 +412,10 @@ pub fn resolve(
             None => "the environment (no profile is configured)".to_string(),
         };
         return Err(CliError::usage(
-            format!("The connection is incomplete: {which} give no {}.", missing.join(", ")),
+            format!(
+                "The connection is incomplete: {which} give no {}.",
+                missing.join(", ")
+            ),
             "Write a profile with `halo-cli config init`, or set the HALO_* variables; `halo-cli config show` \
              shows what is set.",
         ));
@@ -390,7 +424,9 @@ pub fn resolve(
     Ok(Connection {
         profile: pname,
         resource_server: resource_url(&resource)?,
-        auth_server: auth.map(|a| parse_url(&a, "authorisation server")).transpose()?,
+        auth_server: auth
+            .map(|a| parse_url(&a, "authorisation server"))
+            .transpose()?,
         tenant,
         client_id,
         client_secret,
@@ -403,7 +439,10 @@ pub fn resolve(
 pub fn read_secret_file(path: &Path) -> Result<SecretString, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::usage(
-            format!("The client secret file {} cannot be read: {e}.", path.display()),
+            format!(
+                "The client secret file {} cannot be read: {e}.",
+                path.display()
+            ),
             "Check the path and its permissions, or set HALO_CLIENT_SECRET.",
         )
     })?;
@@ -423,8 +462,10 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: BTreeMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -444,7 +485,11 @@ mod tests {
         let env = env_of(&[("HALO_CLIENT_ID", "id-from-env"), ("HALO_TENANT", "")]);
         let c = resolve(Some(("prod", &p)), &env).unwrap();
         assert_eq!(c.client_id, "id-from-env");
-        assert_eq!(c.tenant.as_deref(), Some("acme"), "empty env var does not override");
+        assert_eq!(
+            c.tenant.as_deref(),
+            Some("acme"),
+            "empty env var does not override"
+        );
         assert_eq!(c.resource_server.as_str(), "https://acme.haloitsm.com/api");
         assert_eq!(c.sources["client_id"], Source::Env("HALO_CLIENT_ID".into()));
         assert_eq!(c.sources["tenant"], Source::Profile("prod".into()));
@@ -470,7 +515,11 @@ mod tests {
 
     #[test]
     fn resource_url_is_normalised_to_api() {
-        for raw in ["https://x.example/", "https://x.example/api", "https://x.example/api/"] {
+        for raw in [
+            "https://x.example/",
+            "https://x.example/api",
+            "https://x.example/api/",
+        ] {
             assert_eq!(resource_url(raw).unwrap().as_str(), "https://x.example/api");
         }
         assert!(resource_url("ftp://x").is_err());
@@ -500,7 +549,11 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o077, 0, "config file must not be readable by others");
+            assert_eq!(
+                mode & 0o077,
+                0,
+                "config file must not be readable by others"
+            );
         }
     }
 
@@ -510,7 +563,9 @@ mod tests {
         cfg.profiles.insert("a".into(), profile());
         let err = select_profile(&cfg, Some("b"), Path::new("c.toml")).unwrap_err();
         assert!(err.cause.contains("\"b\"") && err.cause.contains("profiles: a"));
-        let (name, _) = select_profile(&cfg, None, Path::new("c.toml")).unwrap().unwrap();
+        let (name, _) = select_profile(&cfg, None, Path::new("c.toml"))
+            .unwrap()
+            .unwrap();
         assert_eq!(name, "a");
     }
 }

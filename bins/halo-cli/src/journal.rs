@@ -101,11 +101,6 @@ impl Journal {
         })
     }
 
-    /// The journal's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// What is known about a row. Fails if the row's content changed since it was journaled.
     pub fn state(&self, key: &str, fingerprint: &str) -> Result<Option<RowState>, CliError> {
         match self.rows.get(key) {
@@ -123,6 +118,7 @@ impl Journal {
     }
 
     /// Number of rows recorded as done.
+    #[cfg(test)]
     pub fn done_count(&self) -> usize {
         self.rows
             .values()
@@ -216,7 +212,11 @@ mod tests {
         j.done("row:4", "dd", 40).unwrap();
         drop(j);
         let j = Journal::open(&path).unwrap();
-        assert_eq!(j.state("row:4", "dd").unwrap(), Some(RowState::Done(40)), "entry after a torn line");
+        assert_eq!(
+            j.state("row:4", "dd").unwrap(),
+            Some(RowState::Done(40)),
+            "entry after a torn line"
+        );
         assert_eq!(j.state("row:1", "aa").unwrap(), Some(RowState::Done(17)));
         assert_eq!(j.state("row:2", "bb").unwrap(), Some(RowState::Sending));
         assert_eq!(j.state("row:3", "cc").unwrap(), None);

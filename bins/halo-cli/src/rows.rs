@@ -59,6 +59,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row's external key, when it has one.
+    pub fn external_key(&self) -> Option<&str> {
+        self.key.strip_prefix("key:")
+    }
+
     /// The ticket to create.
     pub fn new_ticket(&self) -> NewTicket {
         let d = &self.data;
@@ -94,7 +99,11 @@ impl Row {
 /// The format of a file: the flag, else `.csv` → CSV, anything else JSON lines.
 pub fn detect(path: &Path, flag: Option<ImportFormat>) -> ImportFormat {
     flag.unwrap_or_else(|| {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
             Some(e) if e == "csv" => ImportFormat::Csv,
             _ => ImportFormat::Jsonl,
         }
@@ -184,7 +193,10 @@ fn finish(parsed: Vec<(usize, ImportRow)>) -> Result<Vec<Row>, CliError> {
         if !seen.insert(key.clone()) {
             return Err(row_error(
                 format!("Row {n}"),
-                format!("external_key \"{}\" is used twice", key.trim_start_matches("key:")),
+                format!(
+                    "external_key \"{}\" is used twice",
+                    key.trim_start_matches("key:")
+                ),
             ));
         }
         let fp = fingerprint(&serde_json::to_string(&data).unwrap_or_default());
@@ -215,10 +227,9 @@ mod tests {
 
     #[test]
     fn csv_with_empty_cells_reads_as_absent() {
-        let rows = finish(
-            parse_csv("summary,priority_id,team\nDisk full,2,\nVPN,,Network\n").unwrap(),
-        )
-        .unwrap();
+        let rows =
+            finish(parse_csv("summary,priority_id,team\nDisk full,2,\nVPN,,Network\n").unwrap())
+                .unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].data.priority_id, Some(2));
         assert_eq!(rows[0].data.team, None);

@@ -10,7 +10,9 @@ fn write_csv(sim: &Sim, rows: usize) -> std::path::PathBuf {
     let path = sim.dir.path().join("new.csv");
     let mut text = String::from("summary,details,priority_id,external_key\n");
     for i in 1..=rows {
-        text.push_str(&format!("Import row {i:02},\"details, with a comma {i}\",2,ext-{i}\n"));
+        text.push_str(&format!(
+            "Import row {i:02},\"details, with a comma {i}\",2,ext-{i}\n"
+        ));
     }
     std::fs::write(&path, text).unwrap();
     path
@@ -23,7 +25,15 @@ fn an_interrupted_import_resumes_without_duplicates() {
     let file_s = file.to_str().unwrap();
 
     // Interrupted after 3 rows.
-    let run = sim.run(&["tickets", "import", file_s, "--stop-after", "3", "-o", "json"]);
+    let run = sim.run(&[
+        "tickets",
+        "import",
+        file_s,
+        "--stop-after",
+        "3",
+        "-o",
+        "json",
+    ]);
     run.expect_code(0);
     let v = run.json();
     assert_eq!(v["data"]["created"], 3);
@@ -56,7 +66,12 @@ fn an_interrupted_import_resumes_without_duplicates() {
     run.expect_code(0);
     assert_eq!(run.json()["data"]["created"], 0);
     assert_eq!(sim.count_tickets("Import row"), 7);
-    let t = sim.handle.tickets().into_iter().find(|t| t["summary"] == "Import row 01").unwrap();
+    let t = sim
+        .handle
+        .tickets()
+        .into_iter()
+        .find(|t| t["summary"] == "Import row 01")
+        .unwrap();
     assert_eq!(t["details"], "details, with a comma 1");
 }
 
@@ -64,7 +79,11 @@ fn an_interrupted_import_resumes_without_duplicates() {
 fn a_row_left_sending_by_a_crash_is_adopted_not_duplicated() {
     let sim = Sim::start();
     let file = sim.dir.path().join("one.jsonl");
-    std::fs::write(&file, "{\"summary\": \"Crash row\"}\n{\"summary\": \"Second row\"}\n").unwrap();
+    std::fs::write(
+        &file,
+        "{\"summary\": \"Crash row\"}\n{\"summary\": \"Second row\"}\n",
+    )
+    .unwrap();
     // The previous run sent row 1 (it exists in Halo) and died before journaling the id.
     let run = sim.run(&["tickets", "create", "--summary", "Crash row"]);
     run.expect_code(0);
@@ -111,20 +130,49 @@ fn a_bad_file_is_refused_before_anything_is_sent() {
 fn bulk_close_closes_matches_and_resumes() {
     let sim = Sim::start();
     for i in 0..4 {
-        sim.run(&["tickets", "create", "--summary", &format!("Spam {i}")]).expect_code(0);
+        sim.run(&["tickets", "create", "--summary", &format!("Spam {i}")])
+            .expect_code(0);
     }
-    sim.run(&["tickets", "create", "--summary", "Keep me"]).expect_code(0);
+    sim.run(&["tickets", "create", "--summary", "Keep me"])
+        .expect_code(0);
 
-    let run = sim.run(&["tickets", "bulk-close", "--filter", "search=Spam", "--dry-run", "-o", "json"]);
+    let run = sim.run(&[
+        "tickets",
+        "bulk-close",
+        "--filter",
+        "search=Spam",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
     run.expect_code(0);
     assert_eq!(run.json()["data"]["to_close"], 4);
 
-    sim.run(&["tickets", "bulk-close", "--filter", "search=Spam"]).expect_code(2);
+    sim.run(&["tickets", "bulk-close", "--filter", "search=Spam"])
+        .expect_code(2);
 
-    let run = sim.run(&["tickets", "bulk-close", "--filter", "search=Spam", "--yes", "--stop-after", "1", "-o", "json"]);
+    let run = sim.run(&[
+        "tickets",
+        "bulk-close",
+        "--filter",
+        "search=Spam",
+        "--yes",
+        "--stop-after",
+        "1",
+        "-o",
+        "json",
+    ]);
     run.expect_code(0);
     assert_eq!(run.json()["data"]["closed"], 1);
-    let run = sim.run(&["tickets", "bulk-close", "--filter", "search=Spam", "--yes", "-o", "json"]);
+    let run = sim.run(&[
+        "tickets",
+        "bulk-close",
+        "--filter",
+        "search=Spam",
+        "--yes",
+        "-o",
+        "json",
+    ]);
     run.expect_code(0);
     assert_eq!(run.json()["data"]["closed"], 3);
     let closed = |prefix: &str| {
@@ -137,5 +185,6 @@ fn bulk_close_closes_matches_and_resumes() {
     };
     assert_eq!(closed("Spam"), 4);
     assert_eq!(closed("Keep me"), 0);
-    sim.run(&["tickets", "bulk-close", "--filter", "colour=red", "--yes"]).expect_code(2);
+    sim.run(&["tickets", "bulk-close", "--filter", "colour=red", "--yes"])
+        .expect_code(2);
 }

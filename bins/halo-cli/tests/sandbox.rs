@@ -32,7 +32,11 @@ fn sandbox_passes_every_step_and_exits_0() {
     let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
     assert_eq!(names, STEPS);
     for s in steps {
-        assert_eq!(s["result"], "pass", "step {} did not pass: {}\nstderr:\n{}", s["step"], s["detail"], run.stderr);
+        assert_eq!(
+            s["result"], "pass",
+            "step {} did not pass: {}\nstderr:\n{}",
+            s["step"], s["detail"], run.stderr
+        );
     }
     run.expect_code(0);
     assert_eq!(v["ok"], true);
@@ -51,12 +55,22 @@ fn sandbox_table_has_a_row_per_step_and_a_summary() {
     let run = sim.run_cmd(sim.bare(), &["sandbox"]);
     run.expect_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert!(lines[0].contains("step") && lines[0].contains("result") && lines[0].contains("time"), "{}", run.stdout);
+    assert!(
+        lines[0].contains("step") && lines[0].contains("result") && lines[0].contains("time"),
+        "{}",
+        run.stdout
+    );
     for step in STEPS {
-        let row = lines.iter().find(|l| l.starts_with(&format!("| {step} "))).unwrap_or_else(|| panic!("no row for {step}:\n{}", run.stdout));
+        let row = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("| {step} ")))
+            .unwrap_or_else(|| panic!("no row for {step}:\n{}", run.stdout));
         assert!(row.contains("| pass "), "{row}");
         assert!(row.contains(" ms "), "{row}");
     }
     let last = lines.last().unwrap();
-    assert!(last.starts_with("PASS: 13/13 steps passed, 0 failed, 0 not available"), "{last}");
+    assert!(
+        last.starts_with("PASS: 13/13 steps passed, 0 failed, 0 not available"),
+        "{last}"
+    );
 }

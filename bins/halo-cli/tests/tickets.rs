@@ -8,7 +8,16 @@ use common::Sim;
 #[test]
 fn ticket_lifecycle_through_the_cli() {
     let sim = Sim::start();
-    let run = sim.run(&["tickets", "create", "--summary", "CLI lifecycle", "--details", "made by a test", "-o", "json"]);
+    let run = sim.run(&[
+        "tickets",
+        "create",
+        "--summary",
+        "CLI lifecycle",
+        "--details",
+        "made by a test",
+        "-o",
+        "json",
+    ]);
     run.expect_code(0);
     let v = run.json();
     assert_eq!(v["command"], "tickets create");
@@ -21,30 +30,74 @@ fn ticket_lifecycle_through_the_cli() {
     run.expect_code(0);
     assert_eq!(run.json()["data"]["details"], "made by a test");
 
-    sim.run(&["tickets", "update", &id_s, "--summary", "CLI lifecycle (renamed)"]).expect_code(0);
-    assert_eq!(sim.handle.ticket(id).unwrap()["summary"], "CLI lifecycle (renamed)");
+    sim.run(&[
+        "tickets",
+        "update",
+        &id_s,
+        "--summary",
+        "CLI lifecycle (renamed)",
+    ])
+    .expect_code(0);
+    assert_eq!(
+        sim.handle.ticket(id).unwrap()["summary"],
+        "CLI lifecycle (renamed)"
+    );
 
-    let agent = sim.handle.seed().agents.iter().filter_map(|a| a["id"].as_u64()).find(|id| *id > 1).unwrap();
-    sim.run(&["tickets", "assign", &id_s, "--agent", &agent.to_string()]).expect_code(0);
-    assert_eq!(sim.handle.ticket(id).unwrap()["agent_id"].as_u64(), Some(agent));
+    let agent = sim
+        .handle
+        .seed()
+        .agents
+        .iter()
+        .filter_map(|a| a["id"].as_u64())
+        .find(|id| *id > 1)
+        .unwrap();
+    sim.run(&["tickets", "assign", &id_s, "--agent", &agent.to_string()])
+        .expect_code(0);
+    assert_eq!(
+        sim.handle.ticket(id).unwrap()["agent_id"].as_u64(),
+        Some(agent)
+    );
 
-    let run = sim.run(&["tickets", "note", &id_s, "--text", "looking into it", "-o", "json"]);
+    let run = sim.run(&[
+        "tickets",
+        "note",
+        &id_s,
+        "--text",
+        "looking into it",
+        "-o",
+        "json",
+    ]);
     run.expect_code(0);
-    assert!(sim.handle.actions(id).iter().any(|a| a["note"].as_str().is_some_and(|n| n.contains("looking into it"))));
+    assert!(sim.handle.actions(id).iter().any(|a| {
+        a["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("looking into it"))
+    }));
 
     let run = sim.run(&["tickets", "list", "--search", "CLI lifecycle", "-o", "json"]);
     run.expect_code(0);
-    assert!(run.json()["data"].as_array().unwrap().iter().any(|t| t["id"] == id));
+    assert!(
+        run.json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == id)
+    );
 
     let run = sim.run(&["tickets", "close", &id_s, "--note", "done", "-o", "json"]);
     run.expect_code(0);
     let closed = sim.handle.ticket(id).unwrap();
-    assert_eq!(closed["status_id"].as_u64(), Some(9), "closed status: {closed}");
+    assert_eq!(
+        closed["status_id"].as_u64(),
+        Some(9),
+        "closed status: {closed}"
+    );
 
     let run = sim.run(&["tickets", "delete", &id_s]);
     run.expect_code(2);
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
-    sim.run(&["tickets", "delete", &id_s, "--yes"]).expect_code(0);
+    sim.run(&["tickets", "delete", &id_s, "--yes"])
+        .expect_code(0);
     sim.run(&["tickets", "get", &id_s]).expect_code(4);
 }
 
@@ -79,7 +132,8 @@ fn an_unreachable_server_exits_6() {
     let sim = Sim::start();
     let mut cmd = sim.cmd();
     // Port 9 (discard) on loopback: nothing listens there.
-    cmd.env("HALO_RESOURCE_SERVER", "http://127.0.0.1:9/api").env("HALO_AUTH_SERVER", "http://127.0.0.1:9/auth");
+    cmd.env("HALO_RESOURCE_SERVER", "http://127.0.0.1:9/api")
+        .env("HALO_AUTH_SERVER", "http://127.0.0.1:9/auth");
     let run = sim.run_cmd(cmd, &["lookup", "statuses"]);
     run.expect_code(6);
 }
@@ -93,7 +147,17 @@ fn lookups_print_stable_tables_and_json() {
     let run = sim.run(&["lookup", "statuses", "-o", "json"]);
     run.expect_code(0);
     insta::assert_json_snapshot!("lookup_statuses_json", run.json());
-    for kind in ["types", "priorities", "teams", "agents", "outcomes", "fields", "clients", "sites", "users"] {
+    for kind in [
+        "types",
+        "priorities",
+        "teams",
+        "agents",
+        "outcomes",
+        "fields",
+        "clients",
+        "sites",
+        "users",
+    ] {
         let run = sim.run(&["lookup", kind, "-o", "json"]);
         run.expect_code(0);
         let v = run.json();
@@ -113,10 +177,17 @@ fn raw_goes_through_the_client() {
     assert!(v["data"]["response"].is_array() || v["data"]["response"].is_object());
     assert_eq!(sim.handle.journal().count("GET /api/Status"), before + 1);
 
-    let run = sim.run(&["raw", "POST", "/api/Tickets", "--body", "[{\"summary\": \"raw made\"}]"]);
+    let run = sim.run(&[
+        "raw",
+        "POST",
+        "/api/Tickets",
+        "--body",
+        "[{\"summary\": \"raw made\"}]",
+    ]);
     run.expect_code(0);
     assert_eq!(sim.count_tickets("raw made"), 1);
 
-    sim.run(&["raw", "POST", "/api/Tickets", "--body", "{not json"]).expect_code(2);
+    sim.run(&["raw", "POST", "/api/Tickets", "--body", "{not json"])
+        .expect_code(2);
     sim.run(&["raw", "GET", "Status"]).expect_code(2);
 }

@@ -44,18 +44,35 @@ fn run_once(msg: &[u8], wrapper: Option<&str>) -> (Duration, String, String) {
         }
     };
     let start = Instant::now();
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(msg).unwrap();
     let out = child.wait_with_output().unwrap();
     let wall = start.elapsed();
-    assert!(out.status.success(), "run failed: {}", String::from_utf8_lossy(&out.stdout));
-    (wall, String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    assert!(
+        out.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    (
+        wall,
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap();
-    let ticket = sim.upsert_ticket(json!({"summary": "Benchmark ticket", "tickettype_id": 1})).unwrap();
+    let sim = SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap();
+    let ticket = sim
+        .upsert_ticket(json!({"summary": "Benchmark ticket", "tickettype_id": 1}))
+        .unwrap();
     let id = ticket["id"].as_u64().unwrap();
     let connection = json!({
         "client_id": sim.client_id(),
@@ -75,18 +92,32 @@ async fn main() {
         run_once(&b, None); // warm the page cache
         let mut walls: Vec<Duration> = (0..RUNS).map(|_| run_once(&b, None).0).collect();
         walls.sort();
-        let time = std::path::Path::new("/usr/bin/time").exists().then_some("/usr/bin/time");
+        let time = std::path::Path::new("/usr/bin/time")
+            .exists()
+            .then_some("/usr/bin/time");
         let rss: Vec<u64> = time
-            .map(|t| (0..10).filter_map(|_| run_once(&b, Some(t)).2.lines().last()?.trim().parse().ok()).collect())
+            .map(|t| {
+                (0..10)
+                    .filter_map(|_| run_once(&b, Some(t)).2.lines().last()?.trim().parse().ok())
+                    .collect()
+            })
             .unwrap_or_default();
         (walls, rss)
     })
     .await
     .unwrap();
-    println!("cold run get_ticket ({RUNS} runs): median {:.1} ms, p90 {:.1} ms, min {:.1} ms",
-        ms(percentile(&walls, 0.5)), ms(percentile(&walls, 0.9)), ms(walls[0]));
+    println!(
+        "cold run get_ticket ({RUNS} runs): median {:.1} ms, p90 {:.1} ms, min {:.1} ms",
+        ms(percentile(&walls, 0.5)),
+        ms(percentile(&walls, 0.9)),
+        ms(walls[0])
+    );
     match rss.iter().max() {
-        Some(kb) => println!("cold run peak RSS (max of {} runs, /usr/bin/time %M): {:.1} MiB", rss.len(), *kb as f64 / 1024.0),
+        Some(kb) => println!(
+            "cold run peak RSS (max of {} runs, /usr/bin/time %M): {:.1} MiB",
+            rss.len(),
+            *kb as f64 / 1024.0
+        ),
         None => println!("cold run peak RSS: /usr/bin/time not available"),
     }
 
@@ -113,8 +144,19 @@ async fn main() {
     }
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     let url = format!("http://{addr}/api/v1/actions/get_ticket");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(CLIENTS).build().unwrap();
-    let warm: Value = http.post(&url).body(bytes.clone()).send().await.unwrap().json().await.unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(CLIENTS)
+        .build()
+        .unwrap();
+    let warm: Value = http
+        .post(&url)
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(warm["body"]["status"], "ok", "{warm}");
     let start = Instant::now();
     let mut tasks = Vec::new();

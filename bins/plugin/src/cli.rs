@@ -51,19 +51,35 @@ pub struct HttpArgs {
     #[arg(long, default_value_t = 10001)]
     pub port: u16,
     /// Accepted for compatibility; one process serves all requests concurrently.
-    #[arg(long = "process_workers", alias = "process-workers", default_value_t = 1)]
+    #[arg(
+        long = "process_workers",
+        alias = "process-workers",
+        default_value_t = 1
+    )]
     pub process_workers: usize,
     /// Accepted for compatibility; reported by /info.
-    #[arg(long = "threads_per_worker", alias = "threads-per-worker", default_value_t = 4)]
+    #[arg(
+        long = "threads_per_worker",
+        alias = "threads-per-worker",
+        default_value_t = 4
+    )]
     pub threads_per_worker: usize,
     /// Accepted for compatibility (sync or gevent).
     #[arg(long = "worker_class", alias = "worker-class", default_value = "sync")]
     pub worker_class: String,
     /// Accepted for compatibility.
-    #[arg(long = "worker_connections", alias = "worker-connections", default_value_t = 200)]
+    #[arg(
+        long = "worker_connections",
+        alias = "worker-connections",
+        default_value_t = 200
+    )]
     pub worker_connections: usize,
     /// Seconds to let in-flight work finish after SIGTERM.
-    #[arg(long = "graceful_timeout", alias = "graceful-timeout", default_value_t = 30)]
+    #[arg(
+        long = "graceful_timeout",
+        alias = "graceful-timeout",
+        default_value_t = 30
+    )]
     pub graceful_timeout: u64,
 }
 
@@ -99,9 +115,13 @@ pub fn main() -> ExitCode {
 
 fn runtime(multi: bool) -> std::io::Result<tokio::runtime::Runtime> {
     if multi {
-        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
     } else {
-        tokio::runtime::Builder::new_current_thread().enable_all().build()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
     }
 }
 
@@ -116,7 +136,9 @@ fn run_stdin(mode: Mode) -> ExitCode {
                     let connections = Connections::default();
                     runner::execute(&connections, msg, mode).await
                 }),
-                Err(e) => runner::rejected(&protocol_reject(format!("Could not start the async runtime: {e}"))),
+                Err(e) => runner::rejected(&protocol_reject(format!(
+                    "Could not start the async runtime: {e}"
+                ))),
             },
         },
     };
@@ -135,8 +157,15 @@ fn protocol_reject(text: String) -> crate::protocol::Rejected {
 fn write_outcome(outcome: &Outcome) -> ExitCode {
     let mut out = std::io::stdout().lock();
     // Like json.dump: one document, no trailing newline.
-    let ok = out.write_all(outcome.envelope.to_string().as_bytes()).and_then(|()| out.flush()).is_ok();
-    if outcome.is_ok() && ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    let ok = out
+        .write_all(outcome.envelope.to_string().as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok();
+    if outcome.is_ok() && ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn serve(args: HttpArgs) -> ExitCode {
@@ -153,7 +182,9 @@ fn serve(args: HttpArgs) -> ExitCode {
         workers: args.process_workers,
         threads: args.threads_per_worker,
     };
-    let result = runtime(true).map_err(anyhow::Error::from).and_then(|rt| rt.block_on(crate::http::serve(options)));
+    let result = runtime(true)
+        .map_err(anyhow::Error::from)
+        .and_then(|rt| rt.block_on(crate::http::serve(options)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -188,7 +219,10 @@ pub fn sample(name: &str) -> Option<Value> {
     let examples = |fields: &[crate::spec::Field]| {
         let mut m = Map::new();
         for f in fields {
-            m.insert(f.name.into(), f.example.clone().unwrap_or_else(|| json!("")));
+            m.insert(
+                f.name.into(),
+                f.example.clone().unwrap_or_else(|| json!("")),
+            );
         }
         Value::Object(m)
     };
@@ -199,7 +233,10 @@ pub fn sample(name: &str) -> Option<Value> {
         b.insert("meta".into(), json!({}));
         b.insert("input".into(), examples(&c.input));
         if key == "trigger" {
-            b.insert("dispatcher".into(), json!({"url": "http://localhost:8000", "webhook_url": ""}));
+            b.insert(
+                "dispatcher".into(),
+                json!({"url": "http://localhost:8000", "webhook_url": ""}),
+            );
         }
         b.insert("connection".into(), connection.clone());
         Value::Object(b)
@@ -207,5 +244,6 @@ pub fn sample(name: &str) -> Option<Value> {
     if let Some(a) = spec.action(name) {
         return Some(json!({"body": body(a, "action"), "type": "action_start", "version": "v1"}));
     }
-    spec.trigger(name).map(|t| json!({"body": body(t, "trigger"), "type": "trigger_start", "version": "v1"}))
+    spec.trigger(name)
+        .map(|t| json!({"body": body(t, "trigger"), "type": "trigger_start", "version": "v1"}))
 }

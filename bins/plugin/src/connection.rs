@@ -80,7 +80,9 @@ fn text(v: &Value, key: &str) -> Option<String> {
 
 fn url_field(v: &Value, key: &str, title: &str) -> Result<Url, StepError> {
     let raw = text(v, key).unwrap_or_default();
-    let parsed = Url::parse(&raw).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    let parsed = Url::parse(&raw)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
     parsed.ok_or_else(|| {
         StepError::plugin(
             format!("The connection's {title} is not a valid http(s) URL."),
@@ -110,7 +112,12 @@ impl ConnectionConfig {
                 "Copy the Client ID and Client Secret of the Halo API application into the connection.",
             ));
         }
-        let int = |key: &str, default: u64| v.get(key).and_then(Value::as_u64).filter(|n| *n > 0).unwrap_or(default);
+        let int = |key: &str, default: u64| {
+            v.get(key)
+                .and_then(Value::as_u64)
+                .filter(|n| *n > 0)
+                .unwrap_or(default)
+        };
         Ok(Self {
             client_id,
             client_secret: SecretString::from(secret),
@@ -158,12 +165,19 @@ impl Ctx {
             cc = cc.with_tenant(t.clone());
         }
         let http = token_http(&config).map_err(|e| {
-            StepError::plugin("The HTTP client for Halo's authorization server could not be built.", "Check the connection settings.")
-                .with_data(e)
+            StepError::plugin(
+                "The HTTP client for Halo's authorization server could not be built.",
+                "Check the connection settings.",
+            )
+            .with_data(e)
         })?;
-        let tokens: Arc<dyn TokenProvider> = Arc::new(ClientCredentials::new(cc, http).map_err(|e| {
-            StepError::plugin(format!("The connection settings cannot work: {e}."), e.assistance())
-        })?);
+        let tokens: Arc<dyn TokenProvider> =
+            Arc::new(ClientCredentials::new(cc, http).map_err(|e| {
+                StepError::plugin(
+                    format!("The connection settings cannot work: {e}."),
+                    e.assistance(),
+                )
+            })?);
         let client = HaloClient::builder()
             .resource_server(config.resource_server.clone())
             .token_provider(tokens.clone())
@@ -173,12 +187,19 @@ impl Ctx {
             .user_agent(format!("haloitsm-plugin/{}", crate::spec::plugin::VERSION))
             .build()
             .map_err(|e| crate::halo_errors::from_api(&e, "building the Halo client"))?;
-        Ok(Self { client, tokens, config, defaults: OnceCell::new() })
+        Ok(Self {
+            client,
+            tokens,
+            config,
+            defaults: OnceCell::new(),
+        })
     }
 
     /// The connection's ticket defaults resolved against the tenant (once per `Ctx`).
     pub async fn defaults(&self) -> Result<&Defaults, StepError> {
-        self.defaults.get_or_try_init(|| Defaults::resolve(self, &self.config.defaults)).await
+        self.defaults
+            .get_or_try_init(|| Defaults::resolve(self, &self.config.defaults))
+            .await
     }
 }
 
@@ -204,7 +225,11 @@ pub struct Connections {
 impl Connections {
     /// The cache key for a connection.
     pub fn key(connection: &Value) -> String {
-        if let Some(k) = connection.get("connection_cache_key").and_then(Value::as_str).filter(|k| !k.is_empty()) {
+        if let Some(k) = connection
+            .get("connection_cache_key")
+            .and_then(Value::as_str)
+            .filter(|k| !k.is_empty())
+        {
             return format!("key:{k}");
         }
         let mut h = DefaultHasher::new();
@@ -215,11 +240,17 @@ impl Connections {
     /// The shared context for this connection, connecting on first use.
     pub async fn get(&self, connection: &Value) -> Result<Arc<Ctx>, StepError> {
         let cell = {
-            let mut cache = self.cache.lock().map_err(|_| StepError::unexpected("Connection cache poisoned.", "Restart the plugin."))?;
+            let mut cache = self.cache.lock().map_err(|_| {
+                StepError::unexpected("Connection cache poisoned.", "Restart the plugin.")
+            })?;
             cache.entry(Self::key(connection)).or_default().clone()
         };
-        cell.get_or_try_init(|| async { ConnectionConfig::from_value(connection).and_then(Ctx::connect).map(Arc::new) })
-            .await
-            .cloned()
+        cell.get_or_try_init(|| async {
+            ConnectionConfig::from_value(connection)
+                .and_then(Ctx::connect)
+                .map(Arc::new)
+        })
+        .await
+        .cloned()
     }
 }

@@ -12,28 +12,46 @@ use crate::halo_errors::{from_api, from_auth};
 pub async fn run(ctx: &Ctx) -> Result<Value, StepError> {
     ctx.tokens.token().await.map_err(|e| from_auth(&e))?;
     tracing::info!("Token obtained from the authorization server");
-    let me = ctx.client.get_agent_me().send().await.map_err(|e| agent_me_error(&e))?;
+    let me = ctx
+        .client
+        .get_agent_me()
+        .send()
+        .await
+        .map_err(|e| agent_me_error(&e))?;
     let defaults = ctx.defaults().await?;
-    let tenant = ctx.config.tenant.clone().unwrap_or_else(|| ctx.config.resource_server.host_str().unwrap_or_default().to_string());
+    let tenant = ctx.config.tenant.clone().unwrap_or_else(|| {
+        ctx.config
+            .resource_server
+            .host_str()
+            .unwrap_or_default()
+            .to_string()
+    });
     let agent_name = me.name.clone().unwrap_or_default();
-    tracing::info!("Connected to tenant {tenant} as agent {agent_name} ({})", me.id);
+    tracing::info!(
+        "Connected to tenant {tenant} as agent {agent_name} ({})",
+        me.id
+    );
     Ok(json!({
         "success": true,
         "message": format!("Connected to Halo tenant '{tenant}' as agent '{agent_name}' (ID {})", me.id),
         "tenant": tenant,
         "agent": {"id": me.id.get(), "name": agent_name, "email": me.email.clone().unwrap_or_default()},
-        "defaults": {
-            "ticket_type_id": defaults.ticket_type.map(|i| i.get()),
-            "priority_id": defaults.priority.map(|i| i.get()),
-            "team_id": defaults.team.as_ref().map(|t| t.id.get()),
-            "agent_id": defaults.agent.map(|i| i.get()),
-            "category": defaults.category.clone(),
-        },
+        "defaults": crate::actions::output::Obj::default()
+            .put("ticket_type_id", defaults.ticket_type.map(|i| i.get()))
+            .put("priority_id", defaults.priority.map(|i| i.get()))
+            .put("team_id", defaults.team.as_ref().map(|t| t.id.get()))
+            .put("agent_id", defaults.agent.map(|i| i.get()))
+            .put("category", defaults.category.clone())
+            .done(),
     }))
 }
 
 fn agent_me_error(e: &halo_api::Error) -> StepError {
-    let data = e.halo_message().or(e.body_excerpt()).unwrap_or_default().to_string();
+    let data = e
+        .halo_message()
+        .or(e.body_excerpt())
+        .unwrap_or_default()
+        .to_string();
     let (cause, assistance) = match e.kind() {
         ErrorKind::Forbidden => (
             "The token was accepted but the API application may not read its own agent (HTTP 403).",

@@ -24,21 +24,36 @@ pub fn sink_for(dispatcher: &Value, meta: &Value) -> Result<Box<dyn EventSink>, 
     if DEBUG.load(Ordering::Relaxed) {
         return Ok(Box::new(Stdout { meta: meta.clone() }));
     }
-    let url = dispatcher.get("url").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or_else(|| {
-        StepError::client("dispatcher.url missing from trigger_start body", "Start triggers from the orchestrator, or use --debug.")
-    })?;
+    let url = dispatcher
+        .get("url")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            StepError::client(
+                "dispatcher.url missing from trigger_start body",
+                "Start triggers from the orchestrator, or use --debug.",
+            )
+        })?;
     let mut builder = reqwest::Client::builder();
-    if let Ok(path) = std::env::var("SSL_CERT_FILE") {
-        if let Ok(pem) = std::fs::read(&path) {
-            for cert in reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default() {
-                builder = builder.add_root_certificate(cert);
-            }
+    if let Ok(path) = std::env::var("SSL_CERT_FILE")
+        && let Ok(pem) = std::fs::read(&path)
+    {
+        for cert in reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default() {
+            builder = builder.add_root_certificate(cert);
         }
     }
-    let client = builder
-        .build()
-        .map_err(|e| StepError::unexpected("Could not build the dispatcher client.", "Check SSL_CERT_FILE.").with_data(e.to_string()))?;
-    Ok(Box::new(Http { client, url: url.to_string(), meta: meta.clone() }))
+    let client = builder.build().map_err(|e| {
+        StepError::unexpected(
+            "Could not build the dispatcher client.",
+            "Check SSL_CERT_FILE.",
+        )
+        .with_data(e.to_string())
+    })?;
+    Ok(Box::new(Http {
+        client,
+        url: url.to_string(),
+        meta: meta.clone(),
+    }))
 }
 
 struct Stdout {
@@ -51,7 +66,13 @@ impl EventSink for Stdout {
         let mut out = std::io::stdout().lock();
         let res = writeln!(out, "{event}").and_then(|()| out.flush());
         async move {
-            res.map_err(|e| StepError::unexpected("Could not write the event to stdout.", "Check the process's stdout.").with_data(e.to_string()))
+            res.map_err(|e| {
+                StepError::unexpected(
+                    "Could not write the event to stdout.",
+                    "Check the process's stdout.",
+                )
+                .with_data(e.to_string())
+            })
         }
         .boxed()
     }
@@ -67,15 +88,27 @@ impl EventSink for Http {
     fn send<'a>(&'a self, output: Value) -> BoxFuture<'a, Result<(), StepError>> {
         async move {
             let event = envelope::trigger_event(&self.meta, String::new(), output);
-            let resp = self.client.post(&self.url).json(&event).send().await.map_err(|e| {
-                StepError::plugin("The orchestrator's dispatcher could not be reached.", "The event will be retried.")
+            let resp = self
+                .client
+                .post(&self.url)
+                .json(&event)
+                .send()
+                .await
+                .map_err(|e| {
+                    StepError::plugin(
+                        "The orchestrator's dispatcher could not be reached.",
+                        "The event will be retried.",
+                    )
                     .with_data(e.to_string())
-            })?;
+                })?;
             if resp.status().is_success() {
                 Ok(())
             } else {
-                Err(StepError::plugin("The orchestrator's dispatcher rejected the event.", "The event will be retried.")
-                    .with_data(resp.status().to_string()))
+                Err(StepError::plugin(
+                    "The orchestrator's dispatcher rejected the event.",
+                    "The event will be retried.",
+                )
+                .with_data(resp.status().to_string()))
             }
         }
         .boxed()

@@ -44,7 +44,11 @@ impl StepError {
     /// A ClientException with the runtime's message, plus cause and assistance for the exception block.
     pub fn client(message: impl Into<String>, assistance: impl Into<String>) -> Self {
         let message = message.into();
-        let mut e = Self::new(ErrorClass::Client, message.clone(), assistance);
+        let mut cause = message.clone();
+        if !cause.ends_with('.') {
+            cause.push('.');
+        }
+        let mut e = Self::new(ErrorClass::Client, cause, assistance);
         e.message = Some(message);
         e
     }
@@ -55,12 +59,24 @@ impl StepError {
     }
 
     fn new(class: ErrorClass, cause: impl Into<String>, assistance: impl Into<String>) -> Self {
-        Self { class, cause: cause.into(), assistance: assistance.into(), data: String::new(), message: None }
+        Self {
+            class,
+            cause: cause.into(),
+            assistance: assistance.into(),
+            data: String::new(),
+            message: None,
+        }
     }
 
     /// Attaches data (Halo's message, the offending input name).
     pub fn with_data(mut self, data: impl Into<String>) -> Self {
         self.data = data.into();
+        self
+    }
+
+    /// Replaces the cause (keeps the runtime's message for `error`).
+    pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
+        self.cause = cause.into();
         self
     }
 
@@ -76,7 +92,10 @@ impl StepError {
     pub fn error_string(&self) -> String {
         match self.class {
             ErrorClass::Plugin => {
-                let mut s = format!("An error occurred during plugin execution! {} {}", self.cause, self.assistance);
+                let mut s = format!(
+                    "An error occurred during plugin execution! {} {}",
+                    self.cause, self.assistance
+                );
                 if !self.data.is_empty() {
                     s.push_str(&format!(" Response was {}", self.data));
                 }

@@ -9,16 +9,24 @@ use crate::errors::StepError;
 
 /// `doing` says what the action was doing, e.g. "getting ticket 42" or "creating the ticket".
 pub fn from_api(e: &Error, doing: &str) -> StepError {
-    let status = e.status().map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+    let status = e
+        .status()
+        .map(|s| format!(" (HTTP {s})"))
+        .unwrap_or_default();
     let mut doing_cap = doing.to_string();
     if let Some(first) = doing_cap.get_mut(..1) {
         first.make_ascii_uppercase();
     }
     let cause = format!("{doing_cap} failed: {}{status}.", e.kind().describe());
-    let data = e.halo_message().or(e.body_excerpt()).unwrap_or_default().to_string();
+    let data = e
+        .halo_message()
+        .or(e.body_excerpt())
+        .unwrap_or_default()
+        .to_string();
     let assistance = match e.kind() {
         ErrorKind::Validation if !data.is_empty() => {
-            "Halo rejected the request; correct the input Halo's message names and try again.".to_string()
+            "Halo rejected the request; correct the input Halo's message names and try again."
+                .to_string()
         }
         kind => kind.assistance().to_string(),
     };
@@ -27,7 +35,11 @@ pub fn from_api(e: &Error, doing: &str) -> StepError {
 
 /// Connection-test wording for a token failure, one case per way it fails.
 pub fn from_auth(e: &AuthError) -> StepError {
-    let detail = e.error_description().or(e.oauth_error()).unwrap_or_default().to_string();
+    let detail = e
+        .error_description()
+        .or(e.oauth_error())
+        .unwrap_or_default()
+        .to_string();
     let (cause, assistance) = match e.kind() {
         AuthErrorKind::CredentialsRejected => (
             "Halo's authorization server rejected the client credentials (invalid_client).",
@@ -61,6 +73,10 @@ pub fn from_auth(e: &AuthError) -> StepError {
         ),
         _ => ("The connection settings cannot work.", e.assistance()),
     };
-    let data = if detail.is_empty() { e.to_string() } else { detail };
+    let data = if detail.is_empty() {
+        e.to_string()
+    } else {
+        detail
+    };
     StepError::connection_test(cause, assistance).with_data(data)
 }

@@ -27,7 +27,9 @@ pub async fn capture<F: std::future::Future>(fut: F) -> (F::Output, String) {
 /// Installs the global subscriber: stderr plus capture. `debug` lowers the level to DEBUG.
 pub fn init(debug: bool) {
     let level = if debug { Level::DEBUG } else { Level::INFO };
-    let _ = tracing_subscriber::registry().with(CaptureLayer { level }).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(CaptureLayer { level })
+        .try_init();
 }
 
 struct CaptureLayer {

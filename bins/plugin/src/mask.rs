@@ -22,7 +22,9 @@ fn collect(v: &Value, out: &mut Vec<String>) {
         for (k, v) in m {
             match v {
                 Value::Object(_) => collect(v, out),
-                Value::String(s) if !s.is_empty() && KEYS.contains(&k.as_str()) => out.push(s.clone()),
+                Value::String(s) if !s.is_empty() && KEYS.contains(&k.as_str()) => {
+                    out.push(s.clone())
+                }
                 _ => {}
             }
         }
@@ -81,11 +83,16 @@ mod tests {
 
     #[test]
     fn masks_secret_anywhere_in_strings() {
-        let secrets = connection_secrets(&json!({"client_secret": {"secretKey": "s3cr3t-value"}, "client_id": "abc"}));
+        let secrets = connection_secrets(
+            &json!({"client_secret": {"secretKey": "s3cr3t-value"}, "client_id": "abc"}),
+        );
         assert_eq!(secrets, vec!["s3cr3t-value".to_string()]);
         let mut out = json!({"a": "s3cr3t-value", "b": ["x s3cr3t-value y"], "c": "abc", "d": 5});
         mask(&mut out, &secrets);
-        assert_eq!(out, json!({"a": "********", "b": ["x ******** y"], "c": "abc", "d": 5}));
+        assert_eq!(
+            out,
+            json!({"a": "********", "b": ["x ******** y"], "c": "abc", "d": 5})
+        );
     }
 
     #[test]

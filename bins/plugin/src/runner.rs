@@ -41,7 +41,10 @@ pub enum Mode {
 pub fn rejected(r: &Rejected) -> Outcome {
     let mut env = envelope::error(r.response_type, &r.meta, String::new(), &r.error);
     mask::mask(&mut env, &mask::connection_secrets(&r.connection));
-    Outcome { status: r.error.http_status(), envelope: env }
+    Outcome {
+        status: r.error.http_status(),
+        envelope: env,
+    }
 }
 
 /// Runs a parsed message.
@@ -58,7 +61,10 @@ pub async fn execute(connections: &Connections, msg: Message, mode: Mode) -> Out
         }
     };
     mask::mask(&mut env, &secrets);
-    Outcome { envelope: env, status }
+    Outcome {
+        envelope: env,
+        status,
+    }
 }
 
 async fn step(connections: &Connections, msg: &Message, mode: Mode) -> Result<Value, StepError> {
@@ -75,23 +81,34 @@ async fn step(connections: &Connections, msg: &Message, mode: Mode) -> Result<Va
         // The runtime checks the step exists before preferring the connection's own test.
         check_step_exists(msg)?;
         let ctx = connections.get(&msg.connection).await?;
-        return crate::connection_test::run(&ctx).await.map_err(StepError::into_connection_test);
+        return crate::connection_test::run(&ctx)
+            .await
+            .map_err(StepError::into_connection_test);
     }
     match msg.kind {
         MessageType::ActionStart => {
             let name = msg.step.as_deref().unwrap_or_default();
-            let action = registry().action(name).ok_or_else(|| unknown("action", name))?;
+            let action = registry()
+                .action(name)
+                .ok_or_else(|| unknown("action", name))?;
             let aspec = action.spec();
             validate_input(spec, &msg.input, &aspec)?;
             let ctx = connections.get(&msg.connection).await?;
-            tracing::info!("{}/{}:{}. Step name: {name}", crate::spec::plugin::VENDOR, crate::spec::plugin::NAME, crate::spec::plugin::VERSION);
+            tracing::info!(
+                "{}/{}:{}. Step name: {name}",
+                crate::spec::plugin::VENDOR,
+                crate::spec::plugin::NAME,
+                crate::spec::plugin::VERSION
+            );
             let output = action.run(&ctx, msg.input.clone()).await?;
             validate_output(spec, &output, &aspec)?;
             Ok(output)
         }
         MessageType::TriggerStart => {
             let name = msg.step.as_deref().unwrap_or_default();
-            let trigger = registry().trigger(name).ok_or_else(|| unknown("trigger", name))?;
+            let trigger = registry()
+                .trigger(name)
+                .ok_or_else(|| unknown("trigger", name))?;
             let tspec = trigger.spec();
             validate_input(spec, &msg.input, &tspec)?;
             let ctx = connections.get(&msg.connection).await?;
@@ -102,16 +119,26 @@ async fn step(connections: &Connections, msg: &Message, mode: Mode) -> Result<Va
     }
 }
 
-async fn run_trigger(ctx: &Ctx, trigger: &dyn crate::actions::Trigger, msg: &Message) -> Result<Value, StepError> {
+async fn run_trigger(
+    ctx: &Ctx,
+    trigger: &dyn crate::actions::Trigger,
+    msg: &Message,
+) -> Result<Value, StepError> {
     let sink = crate::dispatch::sink_for(&msg.dispatcher, &msg.meta)?;
-    trigger.run(ctx, msg.input.clone(), &msg.meta, sink.as_ref()).await?;
+    trigger
+        .run(ctx, msg.input.clone(), &msg.meta, sink.as_ref())
+        .await?;
     Ok(json!({}))
 }
 
 fn check_step_exists(msg: &Message) -> Result<(), StepError> {
     match (msg.kind, msg.step.as_deref()) {
-        (MessageType::ActionStart, Some(n)) if registry().action(n).is_none() => Err(unknown("action", n)),
-        (MessageType::TriggerStart, Some(n)) if registry().trigger(n).is_none() => Err(unknown("trigger", n)),
+        (MessageType::ActionStart, Some(n)) if registry().action(n).is_none() => {
+            Err(unknown("action", n))
+        }
+        (MessageType::TriggerStart, Some(n)) if registry().trigger(n).is_none() => {
+            Err(unknown("trigger", n))
+        }
         (MessageType::TaskStart, Some(n)) => Err(unknown("task", n)),
         _ => Ok(()),
     }
@@ -124,16 +151,41 @@ fn unknown(kind: &str, name: &str) -> StepError {
     )
 }
 
-fn validate_input(spec: &crate::spec::PluginSpec, input: &Value, c: &crate::spec::ComponentSpec) -> Result<(), StepError> {
+fn validate_input(
+    spec: &crate::spec::PluginSpec,
+    input: &Value,
+    c: &crate::spec::ComponentSpec,
+) -> Result<(), StepError> {
     schema::validate_object(spec, input, &c.input, "").map_err(|v| {
-        let field = v.path.split('.').next().filter(|s| !s.is_empty()).map(str::to_string).or_else(|| {
-            v.message.strip_prefix('\'').and_then(|m| m.split('\'').next()).map(str::to_string)
-        });
+        let field = v
+            .path
+            .split('.')
+            .next()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .or_else(|| {
+                v.message
+                    .strip_prefix('\'')
+                    .and_then(|m| m.split('\'').next())
+                    .map(str::to_string)
+            });
         let assistance = match field.as_deref().and_then(|f| c.input_field(f)) {
-            Some(f) => format!("Check the input '{}' ({}): it must be of type {}.", f.name, f.title, f.ty),
+            Some(f) => format!(
+                "Check the input '{}' ({}): it must be of type {}.",
+                f.name, f.title, f.ty
+            ),
             None => "Check the action's inputs against its help.".to_string(),
         };
-        StepError::client(format!("{} input JSON was invalid", step_word(c)), assistance).with_data(v.to_string())
+        let cause = match &field {
+            Some(f) => format!("The input '{f}' is invalid: {}.", v.message),
+            None => format!("The input is invalid: {}.", v.message),
+        };
+        StepError::client(
+            format!("{} input JSON was invalid", step_word(c)),
+            assistance,
+        )
+        .with_cause(cause)
+        .with_data(v.to_string())
     })?;
     if let Some(key) = schema::null_or_empty_required(input, &c.input) {
         return Err(StepError::client(
@@ -150,10 +202,18 @@ fn validate_input(spec: &crate::spec::PluginSpec, input: &Value, c: &crate::spec
 }
 
 fn step_word(c: &crate::spec::ComponentSpec) -> &'static str {
-    if plugin_spec().trigger(c.name).is_some() { "trigger" } else { "action" }
+    if plugin_spec().trigger(c.name).is_some() {
+        "trigger"
+    } else {
+        "action"
+    }
 }
 
-fn validate_output(spec: &crate::spec::PluginSpec, output: &Value, c: &crate::spec::ComponentSpec) -> Result<(), StepError> {
+fn validate_output(
+    spec: &crate::spec::PluginSpec,
+    output: &Value,
+    c: &crate::spec::ComponentSpec,
+) -> Result<(), StepError> {
     schema::validate_object(spec, output, &c.output, "").map_err(|v| {
         StepError::unexpected(
             "The action produced output that does not match its specification.",

@@ -39,15 +39,25 @@ fn assert_only_template_tags(html: &str) {
     while let Some(start) = rest.find(['<', '>']) {
         assert_eq!(&rest[start..=start], "<", "stray '>' in {html}");
         let after = &rest[start + 1..];
-        let end = after.find('>').unwrap_or_else(|| panic!("unclosed '<' in {html}"));
+        let end = after
+            .find('>')
+            .unwrap_or_else(|| panic!("unclosed '<' in {html}"));
         let tag = after[..end].strip_prefix('/').unwrap_or(&after[..end]);
-        assert!(TEMPLATE_TAGS.contains(&tag), "tag <{}> is not the template's, in {html}", &after[..end]);
+        assert!(
+            TEMPLATE_TAGS.contains(&tag),
+            "tag <{}> is not the template's, in {html}",
+            &after[..end]
+        );
         rest = &after[end + 1..];
     }
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn obj(v: Value) -> Map<String, Value> {
@@ -57,14 +67,22 @@ fn obj(v: Value) -> Map<String, Value> {
 #[test]
 fn investigation_html_escapes_every_field_and_alert() {
     for s in HOSTILE {
-        let inv = obj(json!({"rrn": s, "title": s, "status": s, "priority": s, "disposition": s, "source": s,
+        let inv = obj(
+            json!({"rrn": s, "title": s, "status": s, "priority": s, "disposition": s, "source": s,
             "assignee": {"name": s, "email": s}, "created_time": s, "first_alert_time": s, "latest_alert_time": s,
-            "responsibility": s, "tags": [s, s]}));
-        let alerts = vec![json!({"title": s, "alert_type": s, "alert_source": s, "created_time": s,
-            "latest_event_time": s, "id": s}), json!({"name": {"name": s}, "type": [s], "rrn": s})];
+            "responsibility": s, "tags": [s, s]}),
+        );
+        let alerts = vec![
+            json!({"title": s, "alert_type": s, "alert_source": s, "created_time": s,
+            "latest_event_time": s, "id": s}),
+            json!({"name": {"name": s}, "type": [s], "rrn": s}),
+        ];
         let html = investigation_html(&inv, &alerts);
         assert_only_template_tags(&html);
-        assert!(unescape(&html).contains(s), "the text itself is kept: {s:?} in {html}");
+        assert!(
+            unescape(&html).contains(s),
+            "the text itself is kept: {s:?} in {html}"
+        );
         // Alerts embedded in the investigation render the same way.
         let mut embedded = inv.clone();
         embedded.insert("alerts".into(), json!(alerts));
@@ -75,10 +93,12 @@ fn investigation_html_escapes_every_field_and_alert() {
 #[test]
 fn remediation_html_escapes_every_field_asset_and_vulnerability() {
     for s in HOSTILE {
-        let rem = obj(json!({"solutionId": s, "summary": s, "riskScore": s, "assetCount": s, "vulnerabilityCount": s,
+        let rem = obj(
+            json!({"solutionId": s, "summary": s, "riskScore": s, "assetCount": s, "vulnerabilityCount": s,
             "fix": format!("<p>{s}</p><script>steal()</script>{s}"),
             "assets": [{"hostName": s, "ip": s, "os": s, "riskScore": s, "criticalityTag": s, "id": s}],
-            "vulnerabilities": [{"title": s, "severity": s, "cvssScore": s, "riskScore": s, "id": s}]}));
+            "vulnerabilities": [{"title": s, "severity": s, "cvssScore": s, "riskScore": s, "id": s}]}),
+        );
         let html = remediation_html(&rem, Some(s), Some(s));
         assert_only_template_tags(&html);
         assert!(unescape(&html).contains(s), "{s:?} in {html}");
@@ -102,10 +122,13 @@ fn generated_markup_never_escapes_the_templates() {
     let alphabet: Vec<char> = "<>&\"'/=! abcxyz-:;()[]{}é😀\\".chars().collect();
     let mut rng = fastrand::Rng::with_seed(7);
     for _ in 0..500 {
-        let s: String = (0..rng.usize(1..40)).map(|_| alphabet[rng.usize(..alphabet.len())]).collect();
+        let s: String = (0..rng.usize(1..40))
+            .map(|_| alphabet[rng.usize(..alphabet.len())])
+            .collect();
         let inv = obj(json!({"rrn": "rrn:1", "title": s, "assignee": {"name": s, "email": s}}));
         assert_only_template_tags(&investigation_html(&inv, &[json!({"title": s, "id": s})]));
-        let rem = obj(json!({"solutionId": "sol", "summary": s, "fix": s, "assets": [{"hostName": s}]}));
+        let rem =
+            obj(json!({"solutionId": "sol", "summary": s, "fix": s, "assets": [{"hostName": s}]}));
         assert_only_template_tags(&remediation_html(&rem, Some(&s), None));
     }
 }
@@ -137,16 +160,27 @@ async fn run_action(sim: &SimHandle, action: &str, input: Value) -> Value {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(msg.to_string().as_bytes()).await.unwrap();
     drop(stdin);
-    let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output()).await.unwrap().unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let envelope: Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("one envelope on stdout: {stdout}"));
-    assert_eq!(envelope["body"]["status"], "ok", "{action} failed: {envelope}\n{}", String::from_utf8_lossy(&out.stderr));
+    let envelope: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|_| panic!("one envelope on stdout: {stdout}"));
+    assert_eq!(
+        envelope["body"]["status"],
+        "ok",
+        "{action} failed: {envelope}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     envelope["body"]["output"].clone()
 }
 
 #[tokio::test]
 async fn investigation_ticket_stored_in_halo_carries_only_template_markup() {
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap();
+    let sim = SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap();
     let title = "<img src=x onerror=alert(1)> & \"quoted\"";
     let input = json!({
         "investigation": {"rrn": "rrn:investigation:test:1", "title": title, "status": "OPEN",
@@ -155,7 +189,10 @@ async fn investigation_ticket_stored_in_halo_carries_only_template_markup() {
         "assign_by_email": false,
     });
     let out = run_action(&sim, "create_ticket_from_investigation", input).await;
-    let id = out["ticket"]["id"].as_u64().or_else(|| out["ticket_id"].as_u64()).unwrap_or_else(|| panic!("{out}"));
+    let id = out["ticket"]["id"]
+        .as_u64()
+        .or_else(|| out["ticket_id"].as_u64())
+        .unwrap_or_else(|| panic!("{out}"));
     let stored = sim.ticket(id).unwrap();
     let html = stored["details_html"].as_str().unwrap();
     assert_only_template_tags(html);
@@ -166,17 +203,45 @@ async fn investigation_ticket_stored_in_halo_carries_only_template_markup() {
 
 #[tokio::test]
 async fn search_text_reaches_halo_as_one_encoded_query_value() {
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap();
-    for s in ["a&b=c", "x&pageinate=false&page_size=100000", "100% #1 ?q=1", "<script>\"'</script>"] {
-        run_action(&sim, "search_tickets", json!({"search": s, "summary_contains": s, "max_results": 5})).await;
+    let sim = SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap();
+    for s in [
+        "a&b=c",
+        "x&pageinate=false&page_size=100000",
+        "100% #1 ?q=1",
+        "<script>\"'</script>",
+    ] {
+        run_action(
+            &sim,
+            "search_tickets",
+            json!({"search": s, "summary_contains": s, "max_results": 5}),
+        )
+        .await;
         let e = sim.journal().matching("GET /api/Tickets").pop().unwrap();
-        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(e.query.as_bytes()).into_owned().collect();
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(e.query.as_bytes())
+            .into_owned()
+            .collect();
         for key in ["search", "search_summary"] {
-            let values: Vec<&str> = pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect();
+            let values: Vec<&str> = pairs
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+                .collect();
             assert_eq!(values, vec![s], "{key} in {:?}", e.query);
         }
-        assert_eq!(pairs.iter().filter(|(k, _)| k == "page_size").count(), 1, "{:?}", e.query);
-        assert_eq!(pairs.iter().filter(|(k, _)| k == "pageinate").count(), 1, "{:?}", e.query);
+        assert_eq!(
+            pairs.iter().filter(|(k, _)| k == "page_size").count(),
+            1,
+            "{:?}",
+            e.query
+        );
+        assert_eq!(
+            pairs.iter().filter(|(k, _)| k == "pageinate").count(),
+            1,
+            "{:?}",
+            e.query
+        );
         assert!(!e.query.contains('#'), "{:?}", e.query);
     }
 }

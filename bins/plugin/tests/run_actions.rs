@@ -64,30 +64,59 @@ async fn get_ticket_found_and_not_found() {
 async fn update_ticket_changes_only_given_fields() {
     let env = Env::start().await;
     let id = env.create("Before").await;
-    let out = env.ok("update_ticket", json!({"ticket_id": id, "summary": "After", "status": "In Progress"})).await;
+    let out = env
+        .ok(
+            "update_ticket",
+            json!({"ticket_id": id, "summary": "After", "status": "In Progress"}),
+        )
+        .await;
     assert_eq!(out["ticket"]["summary"], "After");
     let stored = env.sim.ticket(id).unwrap();
     assert_eq!(stored["status_id"], 2);
-    assert!(stored["details"].as_str().unwrap_or_default().contains("original details")
-        || stored["details_html"].as_str().unwrap_or_default().contains("original details"));
+    assert!(
+        stored["details"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("original details")
+            || stored["details_html"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("original details")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_ticket_finds_closed_status_and_keeps_details() {
     let env = Env::start().await;
     let id = env.create("Close me").await;
-    let out = env.ok("close_ticket", json!({"ticket_id": id, "resolution": "False positive"})).await;
+    let out = env
+        .ok(
+            "close_ticket",
+            json!({"ticket_id": id, "resolution": "False positive"}),
+        )
+        .await;
     assert_eq!(out["ticket"]["status_id"], 9);
     let stored = env.sim.ticket(id).unwrap();
     assert_eq!(stored["status_id"], 9);
     let details = format!("{}{}", stored["details"], stored["details_html"]);
-    assert!(details.contains("original details"), "details overwritten: {details}");
+    assert!(
+        details.contains("original details"),
+        "details overwritten: {details}"
+    );
     assert!(!details.contains("False positive"));
     let note = format!("{}{}", stored["closure_note"], stored["closure_note_html"]);
-    assert!(note.contains("False positive"), "resolution not in closure note: {stored}");
+    assert!(
+        note.contains("False positive"),
+        "resolution not in closure note: {stored}"
+    );
     // An explicit status by name wins over the closed flag.
     let id2 = env.create("Cancel me").await;
-    let out = env.ok("close_ticket", json!({"ticket_id": id2, "status": "cancelled"})).await;
+    let out = env
+        .ok(
+            "close_ticket",
+            json!({"ticket_id": id2, "status": "cancelled"}),
+        )
+        .await;
     assert_eq!(out["ticket"]["status_id"], 8);
 }
 
@@ -106,38 +135,75 @@ async fn assign_ticket_by_email_and_team_name() {
 async fn add_comment_and_list_comments() {
     let env = Env::start().await;
     let id = env.create("Notes").await;
-    let out = env.ok("add_comment", json!({"ticket_id": id, "comment": "Containment started", "status": "In Progress"})).await;
+    let out = env
+        .ok(
+            "add_comment",
+            json!({"ticket_id": id, "comment": "Containment started", "status": "In Progress"}),
+        )
+        .await;
     assert_eq!(out["success"], true);
     assert_eq!(out["comment"]["is_private"], true);
     assert_eq!(env.sim.ticket(id).unwrap()["status_id"], 2);
     let posted = env.sim.journal().matching("POST /api/Actions");
     assert_eq!(posted.len(), 1);
-    env.ok("add_comment", json!({"ticket_id": id, "comment": "Public update", "is_private": false})).await;
+    env.ok(
+        "add_comment",
+        json!({"ticket_id": id, "comment": "Public update", "is_private": false}),
+    )
+    .await;
     let list = env.ok("list_comments", json!({"ticket_id": id})).await;
-    let notes: Vec<String> = list["comments"].as_array().unwrap().iter().map(|c| c["note"].to_string()).collect();
-    assert!(notes.iter().any(|n| n.contains("Containment started")), "{list}");
+    let notes: Vec<String> = list["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["note"].to_string())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("Containment started")),
+        "{list}"
+    );
     assert!(notes.iter().any(|n| n.contains("Public update")), "{list}");
     assert_eq!(list["count"].as_u64().unwrap() as usize, notes.len());
-    let public_only = env.ok("list_comments", json!({"ticket_id": id, "include_private": false})).await;
-    assert!(!public_only.to_string().contains("Containment started"), "{public_only}");
+    let public_only = env
+        .ok(
+            "list_comments",
+            json!({"ticket_id": id, "include_private": false}),
+        )
+        .await;
+    assert!(
+        !public_only.to_string().contains("Containment started"),
+        "{public_only}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_tickets_follows_pagination_to_max_results() {
     let env = Env::start().await;
     for i in 0..120 {
-        env.sim.upsert_ticket(json!({"summary": format!("Bulk {i}"), "tickettype_id": 1})).unwrap();
+        env.sim
+            .upsert_ticket(json!({"summary": format!("Bulk {i}"), "tickettype_id": 1}))
+            .unwrap();
     }
     env.create("Special phishing case").await;
     let out = env.ok("search_tickets", json!({"max_results": 110})).await;
     assert_eq!(out["count"], 110);
     assert_eq!(out["tickets"].as_array().unwrap().len(), 110);
-    assert!(env.sim.journal().count("GET /api/Tickets") >= 2, "pagination must fetch more than one page");
-    let out = env.ok("search_tickets", json!({"search": "phishing"})).await;
+    assert!(
+        env.sim.journal().count("GET /api/Tickets") >= 2,
+        "pagination must fetch more than one page"
+    );
+    let out = env
+        .ok("search_tickets", json!({"search": "phishing"}))
+        .await;
     assert_eq!(out["count"], 1, "{out}");
     let out = env.ok("search_tickets", json!({"state": "closed"})).await;
     assert_eq!(out["count"], 0);
-    let out = env.ok("search_tickets", json!({"created_after": "2000-01-01", "max_results": 5})).await;
+    let out = env
+        .ok(
+            "search_tickets",
+            json!({"created_after": "2000-01-01", "max_results": 5}),
+        )
+        .await;
     assert_eq!(out["count"], 5);
 }
 
@@ -145,7 +211,12 @@ async fn search_tickets_follows_pagination_to_max_results() {
 async fn delete_ticket_removes_it() {
     let env = Env::start().await;
     let id = env.create("Delete me").await;
-    let out = env.ok("delete_ticket", json!({"ticket_id": id, "reason": "duplicate"})).await;
+    let out = env
+        .ok(
+            "delete_ticket",
+            json!({"ticket_id": id, "reason": "duplicate"}),
+        )
+        .await;
     assert_eq!(out, json!({"success": true}));
     let out = env.ok("get_ticket", json!({"ticket_id": id})).await;
     assert_eq!(out["found"], false);
@@ -156,7 +227,12 @@ async fn upload_and_list_attachments() {
     let env = Env::start().await;
     let id = env.create("Files").await;
     let content = base64::engine::general_purpose::STANDARD.encode(b"Received: from example\n");
-    let out = env.ok("upload_attachment", json!({"ticket_id": id, "file": {"filename": "headers.txt", "content": content}})).await;
+    let out = env
+        .ok(
+            "upload_attachment",
+            json!({"ticket_id": id, "file": {"filename": "headers.txt", "content": content}}),
+        )
+        .await;
     assert_eq!(out["attachment"]["filename"], "headers.txt");
     let list = env.ok("list_attachments", json!({"ticket_id": id})).await;
     assert_eq!(list["count"], 1);
@@ -171,8 +247,15 @@ async fn get_user_and_get_agent() {
     assert_eq!(out["user"]["id"], user_id);
     let out = env.ok("get_agent", json!({"agent_id": 4})).await;
     assert_eq!(out["agent"]["email"], "alice.nguyen@demo.example");
-    let run = env.run(&env.action("get_agent", json!({"agent_id": 4242}))).await;
-    assert!(run.err()["cause"].as_str().unwrap().contains("Agent 4242 was not found"));
+    let run = env
+        .run(&env.action("get_agent", json!({"agent_id": 4242})))
+        .await;
+    assert!(
+        run.err()["cause"]
+            .as_str()
+            .unwrap()
+            .contains("Agent 4242 was not found")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,6 +276,12 @@ async fn lookups_list_the_tenant() {
     }
     let run = env.run(&env.action("list_statuses", json!({}))).await;
     let out = run.ok();
-    assert!(out["statuses"].as_array().unwrap().iter().any(|s| s["name"] == "Closed" && s["is_closed"] == true));
+    assert!(
+        out["statuses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Closed" && s["is_closed"] == true)
+    );
     insta::assert_json_snapshot!("list_statuses_ok", redact(&run.envelope));
 }

@@ -15,8 +15,15 @@ async fn wrong_secret_is_invalid_client() {
     conn["client_secret"] = json!({"secretKey": "definitely-not-the-secret"});
     let run = env.test(&env.connection_test(conn)).await;
     let exc = run.err();
-    assert!(exc["cause"].as_str().unwrap().contains("invalid_client"), "{exc}");
-    assert!(run.error_text().starts_with("Connection test failed! "), "{}", run.error_text());
+    assert!(
+        exc["cause"].as_str().unwrap().contains("invalid_client"),
+        "{exc}"
+    );
+    assert!(
+        run.error_text().starts_with("Connection test failed! "),
+        "{}",
+        run.error_text()
+    );
     assert!(!run.stdout.contains("definitely-not-the-secret"));
     assert!(!run.stderr.contains("definitely-not-the-secret"));
     insta::assert_json_snapshot!("connection_test_invalid_client", redact(&run.envelope));
@@ -27,10 +34,24 @@ async fn wrong_secret_fails_actions_too() {
     let env = Env::start().await;
     let mut conn = env.connection();
     conn["client_secret"] = json!({"secretKey": "wrong-secret-value"});
-    let run = env.run(&env.action_with("get_ticket", json!({"ticket_id": 1}), conn)).await;
+    let run = env
+        .run(&env.action_with("get_ticket", json!({"ticket_id": 1}), conn))
+        .await;
     let exc = run.err();
-    assert!(run.error_text().starts_with("An error occurred during plugin execution! "), "{}", run.error_text());
-    assert!(exc["assistance"].as_str().unwrap().to_lowercase().contains("client"), "{exc}");
+    assert!(
+        run.error_text()
+            .starts_with("An error occurred during plugin execution! "),
+        "{}",
+        run.error_text()
+    );
+    assert!(
+        exc["assistance"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("client"),
+        "{exc}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,12 +62,26 @@ async fn unknown_default_ticket_type_fails_connection_test() {
     let run = env.test(&env.connection_test(conn.clone())).await;
     let exc = run.err();
     let cause = exc["cause"].as_str().unwrap();
-    assert!(cause.contains("'Security Incident Typo'") && cause.contains("default_ticket_type"), "{cause}");
-    assert!(exc["assistance"].as_str().unwrap().contains("Security Alert"), "lists the valid names: {exc}");
+    assert!(
+        cause.contains("'Security Incident Typo'") && cause.contains("default_ticket_type"),
+        "{cause}"
+    );
+    assert!(
+        exc["assistance"]
+            .as_str()
+            .unwrap()
+            .contains("Security Alert"),
+        "lists the valid names: {exc}"
+    );
     // A create relying on that default fails instead of creating a ticket of the wrong type.
-    let run = env.run(&env.action_with("create_ticket", json!({"summary": "x"}), conn)).await;
+    let run = env
+        .run(&env.action_with("create_ticket", json!({"summary": "x"}), conn))
+        .await;
     run.err();
-    assert!(env.sim.tickets().is_empty(), "no ticket may be created with an unresolvable default");
+    assert!(
+        env.sim.tickets().is_empty(),
+        "no ticket may be created with an unresolvable default"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,24 +90,46 @@ async fn unreachable_and_bad_urls() {
     let mut conn = env.connection();
     conn["authorization_server"] = json!("http://127.0.0.1:9/auth");
     let run = env.test(&env.connection_test(conn)).await;
-    assert!(run.err()["cause"].as_str().unwrap().contains("could not be reached"), "{}", run.stdout);
+    assert!(
+        run.err()["cause"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached"),
+        "{}",
+        run.stdout
+    );
     let mut conn = env.connection();
     conn["resource_server"] = json!("not a url");
     let run = env.test(&env.connection_test(conn)).await;
     let exc = run.err();
-    assert!(exc["cause"].as_str().unwrap().contains("Resource Server"), "{exc}");
+    assert!(
+        exc["cause"].as_str().unwrap().contains("Resource Server"),
+        "{exc}"
+    );
     let mut conn = env.connection();
     conn["scope"] = json!("nonsense-scope");
     let run = env.test(&env.connection_test(conn)).await;
-    assert!(run.err()["cause"].as_str().unwrap().contains("scope"), "{}", run.stdout);
+    assert!(
+        run.err()["cause"].as_str().unwrap().contains("scope"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_ticket_names_the_input() {
     let env = Env::start().await;
-    let run = env.run(&env.action("update_ticket", json!({"ticket_id": 4242, "summary": "x"}))).await;
+    let run = env
+        .run(&env.action("update_ticket", json!({"ticket_id": 4242, "summary": "x"})))
+        .await;
     let exc = run.err();
-    assert!(exc["cause"].as_str().unwrap().contains("Ticket 4242 was not found"), "{exc}");
+    assert!(
+        exc["cause"]
+            .as_str()
+            .unwrap()
+            .contains("Ticket 4242 was not found"),
+        "{exc}"
+    );
     assert!(exc["assistance"].as_str().unwrap().contains("ticket_id"));
     insta::assert_json_snapshot!("update_unknown_ticket", redact(&run.envelope));
 }
@@ -83,25 +140,61 @@ async fn input_validation_like_the_runtime() {
     // Missing required input.
     let run = env.run(&env.action("get_ticket", json!({}))).await;
     run.err();
-    assert!(run.error_text().contains("action input JSON was invalid"), "{}", run.error_text());
-    assert!(run.error_text().contains("'ticket_id' is a required property"));
+    assert!(
+        run.error_text().contains("action input JSON was invalid"),
+        "{}",
+        run.error_text()
+    );
+    assert!(
+        run.error_text()
+            .contains("'ticket_id' is a required property")
+    );
     // Wrong type.
-    let run = env.run(&env.action("get_ticket", json!({"ticket_id": "abc"}))).await;
+    let run = env
+        .run(&env.action("get_ticket", json!({"ticket_id": "abc"})))
+        .await;
     let exc = run.err();
-    assert!(run.error_text().contains("is not of type 'integer'"), "{}", run.error_text());
+    assert!(
+        run.error_text().contains("is not of type 'integer'"),
+        "{}",
+        run.error_text()
+    );
     assert!(exc["assistance"].as_str().unwrap().contains("ticket_id"));
     // Empty string in a required input.
-    let run = env.run(&env.action("create_ticket", json!({"summary": ""}))).await;
+    let run = env
+        .run(&env.action("create_ticket", json!({"summary": ""})))
+        .await;
     run.err();
-    assert!(run.error_text().contains("null value or empty string in a required input"));
-    assert!(run.error_text().ends_with("Invalid input was found in: summary"));
+    assert!(
+        run.error_text()
+            .contains("null value or empty string in a required input")
+    );
+    assert!(
+        run.error_text()
+            .ends_with("Invalid input was found in: summary")
+    );
     // Enum.
-    let run = env.run(&env.action("search_tickets", json!({"state": "sideways"}))).await;
+    let run = env
+        .run(&env.action("search_tickets", json!({"state": "sideways"})))
+        .await;
     run.err();
-    assert!(run.error_text().contains("is not one of"), "{}", run.error_text());
+    assert!(
+        run.error_text().contains("is not one of"),
+        "{}",
+        run.error_text()
+    );
     // None of these reached Halo.
-    assert!(env.sim.journal().entries().iter().all(|e| !e.path.starts_with("/api/")));
-    insta::assert_json_snapshot!("missing_required_input", redact(&env.run(&env.action("get_ticket", json!({}))).await.envelope));
+    assert!(
+        env.sim
+            .journal()
+            .entries()
+            .iter()
+            .all(|e| !e.path.starts_with("/api/"))
+    );
+    insta::assert_json_snapshot!(
+        "missing_required_input",
+        redact(&env.run(&env.action("get_ticket", json!({}))).await.envelope)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,10 +202,16 @@ async fn protocol_errors() {
     let env = Env::start().await;
     let run = env.exec(&["run"], b"{not json").await;
     run.err();
-    assert!(run.error_text().starts_with("Input message is not valid JSON"));
+    assert!(
+        run.error_text()
+            .starts_with("Input message is not valid JSON")
+    );
     let run = env.exec(&["run"], br#"{"version":"v2","type":"action_start","body":{"action":"get_ticket","meta":{"a":1}}}"#).await;
     run.err();
-    assert_eq!(run.error_text(), "Unsupported version 'v2'. Only v1 is supported");
+    assert_eq!(
+        run.error_text(),
+        "Unsupported version 'v2'. Only v1 is supported"
+    );
     assert_eq!(run.body()["meta"], json!({"a": 1}));
     let mut msg = env.action("no_such_action", json!({}));
     let run = env.run(&msg).await;
@@ -122,28 +221,54 @@ async fn protocol_errors() {
     let run = env.run(&msg).await;
     run.err();
     assert!(run.error_text().starts_with("Unsupported message type"));
-    insta::assert_json_snapshot!("unknown_action", redact(&env.run(&env.action("no_such_action", json!({}))).await.envelope));
+    insta::assert_json_snapshot!(
+        "unknown_action",
+        redact(
+            &env.run(&env.action("no_such_action", json!({})))
+                .await
+                .envelope
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn halo_400_message_is_reported() {
     let env = Env::start().await;
-    env.sim.faults().next(1, "POST /api/Tickets", Fault::status(400));
-    let run = env.run(&env.action("create_ticket", json!({"summary": "Rejected"}))).await;
+    env.sim
+        .faults()
+        .next(1, "POST /api/Tickets", Fault::status(400));
+    let run = env
+        .run(&env.action("create_ticket", json!({"summary": "Rejected"})))
+        .await;
     let exc = run.err();
-    assert!(exc["cause"].as_str().unwrap().starts_with("Creating the ticket failed"), "{exc}");
+    assert!(
+        exc["cause"]
+            .as_str()
+            .unwrap()
+            .starts_with("Creating the ticket failed"),
+        "{exc}"
+    );
     assert!(exc["cause"].as_str().unwrap().contains("HTTP 400"), "{exc}");
-    assert!(!exc["data"].as_str().unwrap_or_default().is_empty(), "Halo's message is carried in data: {exc}");
+    assert!(
+        !exc["data"].as_str().unwrap_or_default().is_empty(),
+        "Halo's message is carried in data: {exc}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limited_then_success() {
     let env = Env::start().await;
     let id = env.create("Retry me").await;
-    env.sim.faults().next(1, "GET /api/Tickets/*", Fault::status(429));
+    env.sim
+        .faults()
+        .next(1, "GET /api/Tickets/*", Fault::status(429));
     let out = env.ok("get_ticket", json!({"ticket_id": id})).await;
     assert_eq!(out["found"], true);
-    assert_eq!(env.sim.journal().count("GET /api/Tickets/*"), 2, "one 429, then one retry by halo-api");
+    assert_eq!(
+        env.sim.journal().count("GET /api/Tickets/*"),
+        2,
+        "one 429, then one retry by halo-api"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -151,7 +276,10 @@ async fn secret_in_output_is_masked() {
     let env = Env::start().await;
     // A ticket whose summary is the client secret (e.g. pasted by mistake) comes back masked.
     let secret = env.sim.client_secret().to_string();
-    let created = env.sim.upsert_ticket(json!({"summary": secret, "tickettype_id": 1})).unwrap();
+    let created = env
+        .sim
+        .upsert_ticket(json!({"summary": secret, "tickettype_id": 1}))
+        .unwrap();
     let id = created["id"].as_u64().unwrap();
     let out = env.ok("get_ticket", json!({"ticket_id": id})).await;
     assert_eq!(out["ticket"]["summary"], "********");

@@ -46,8 +46,7 @@ fn renamed_tenant() -> Seed {
 fn renamed_connection(sim: &halo_sim::SimHandle) -> Value {
     let mut c = connection(sim);
     c["insightidr_status_map"] = json!({"OPEN": "Triage", "INVESTIGATING": "Working", "WAITING": "Parked", "CLOSED": "Done"});
-    c["insightvm_status_map"] =
-        json!({"Open": "Triage", "Awaiting Verification": "Verify Fix", "Closed": "Done", "Risk Accepted": "Accepted Risk"});
+    c["insightvm_status_map"] = json!({"Open": "Triage", "Awaiting Verification": "Verify Fix", "Closed": "Done", "Risk Accepted": "Accepted Risk"});
     c
 }
 
@@ -63,14 +62,28 @@ async fn investigation_maps_status_priority_and_assignee_and_upserts_by_rrn() {
     assert_eq!(out["external_key"], RRN);
     let t = &tickets_with_key(&sim, RRN)[0];
     assert_eq!(t["status_id"], 1, "OPEN -> New");
-    assert_eq!(t["priority_id"], 2, "HIGH -> High within the Security Alert SLA");
+    assert_eq!(
+        t["priority_id"], 2,
+        "HIGH -> High within the Security Alert SLA"
+    );
     assert_eq!(t["agent_id"], 4, "assignee by email");
     assert_eq!(t["tickettype_id"], 21);
-    assert!(t["summary"].as_str().unwrap().starts_with("[IDR] Suspicious login <from> new country [ext:"));
+    assert!(
+        t["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("[IDR] Suspicious login <from> new country [ext:")
+    );
     assert_eq!(custom_field(t, "CFExternalKey"), Some(json!(RRN)));
     let html = t["details_html"].as_str().unwrap();
-    assert!(html.contains("<td>Login &lt;script&gt;x&lt;/script&gt;</td>"), "{html}");
-    assert!(html.contains("<th>Investigation</th><td>rrn:investigation"), "{html}");
+    assert!(
+        html.contains("<td>Login &lt;script&gt;x&lt;/script&gt;</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<th>Investigation</th><td>rrn:investigation"),
+        "{html}"
+    );
 
     let again = ok(&conns, &conn, "create_ticket_from_investigation",
         json!({"investigation": investigation("INVESTIGATING", "CRITICAL"), "ticket_type": "Security Alert"})).await;
@@ -92,12 +105,18 @@ async fn priorities_resolve_within_the_ticket_types_sla() {
         json!({"investigation": investigation("OPEN", "CRITICAL"), "ticket_type": "Service Request"})).await;
     assert_eq!(status, 400);
     let assistance = body["exception"]["assistance"].as_str().unwrap();
-    assert!(assistance.contains("Urgent (1), High (2), Normal (3), Low (4)"), "{assistance}");
+    assert!(
+        assistance.contains("Urgent (1), High (2), Normal (3), Low (4)"),
+        "{assistance}"
+    );
     assert!(sim.tickets().is_empty());
     let out = ok(&conns, &conn, "create_ticket_from_investigation",
         json!({"investigation": investigation("OPEN", "CRITICAL"), "ticket_type": "Service Request", "priority_map": {"CRITICAL": "Urgent"}})).await;
     let t = sim.ticket(out["ticket"]["id"].as_u64().unwrap()).unwrap();
-    assert_eq!((t["sla_id"].clone(), t["priority_id"].clone()), (json!(2), json!(1)));
+    assert_eq!(
+        (t["sla_id"].clone(), t["priority_id"].clone()),
+        (json!(2), json!(1))
+    );
 }
 
 #[tokio::test]
@@ -105,15 +124,37 @@ async fn renamed_tenant_uses_its_own_names_and_ids() {
     let sim = sim_with(renamed_tenant()).await;
     let conns = Connections::default();
     // The stock defaults name statuses this tenant lacks: a clear error with what it has.
-    let (status, body) =
-        run(&conns, &connection(&sim), "create_ticket_from_investigation", json!({"investigation": investigation("OPEN", "LOW")})).await;
+    let (status, body) = run(
+        &conns,
+        &connection(&sim),
+        "create_ticket_from_investigation",
+        json!({"investigation": investigation("OPEN", "LOW")}),
+    )
+    .await;
     assert_eq!(status, 400);
     let a = body["exception"]["assistance"].as_str().unwrap();
-    assert!(a.contains("Triage (31), Working (32), Parked (33), Verify Fix (34), Done (40), Accepted Risk (41)"), "{a}");
-    assert!(body["exception"]["cause"].as_str().unwrap().contains("'New'"), "{body:#}");
+    assert!(
+        a.contains(
+            "Triage (31), Working (32), Parked (33), Verify Fix (34), Done (40), Accepted Risk (41)"
+        ),
+        "{a}"
+    );
+    assert!(
+        body["exception"]["cause"]
+            .as_str()
+            .unwrap()
+            .contains("'New'"),
+        "{body:#}"
+    );
 
     let conn = renamed_connection(&sim);
-    let out = ok(&conns, &conn, "create_ticket_from_investigation", json!({"investigation": investigation("WAITING", "LOW")})).await;
+    let out = ok(
+        &conns,
+        &conn,
+        "create_ticket_from_investigation",
+        json!({"investigation": investigation("WAITING", "LOW")}),
+    )
+    .await;
     let id = out["ticket"]["id"].as_u64().unwrap();
     assert_eq!(sim.ticket(id).unwrap()["status_id"], 33);
     let s = ok(&conns, &conn, "sync_ticket_status", json!({"external_key": RRN, "source": "InsightIDR", "status": "CLOSED", "disposition": "BENIGN"})).await;
@@ -124,7 +165,10 @@ async fn renamed_tenant_uses_its_own_names_and_ids() {
     assert_eq!(t["hasbeenclosed"], true);
     let rem = ok(&conns, &conn, "create_ticket_from_remediation",
         json!({"remediation": {"solutionId": "sol-1", "summary": "Patch"}, "status": "Risk Accepted"})).await;
-    assert_eq!(sim.ticket(rem["ticket"]["id"].as_u64().unwrap()).unwrap()["status_id"], 41);
+    assert_eq!(
+        sim.ticket(rem["ticket"]["id"].as_u64().unwrap()).unwrap()["status_id"],
+        41
+    );
 }
 
 #[tokio::test]
@@ -140,17 +184,48 @@ async fn remediation_maps_status_due_date_and_renders_assets() {
         json!({"remediation": rem, "status": "Awaiting Verification", "due_date": "2026-12-31T17:00:00Z"})).await;
     assert_eq!(out["created"], true);
     let t = sim.ticket(out["ticket"]["id"].as_u64().unwrap()).unwrap();
-    assert_eq!(t["status_id"], 7, "Awaiting Verification -> Pending Closure");
-    assert!(t["deadlinedate"].as_str().unwrap().starts_with("2026-12-31T17:00:00"), "{}", t["deadlinedate"]);
+    assert_eq!(
+        t["status_id"], 7,
+        "Awaiting Verification -> Pending Closure"
+    );
+    assert!(
+        t["deadlinedate"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-31T17:00:00"),
+        "{}",
+        t["deadlinedate"]
+    );
     let html = t["details_html"].as_str().unwrap();
-    assert!(html.contains("<td>web&lt;01&gt;</td>") && html.contains("<h4>Vulnerabilities (1)</h4>"), "{html}");
-    assert!(t["summary"].as_str().unwrap().starts_with("[IVM] Upgrade OpenSSL"));
+    assert!(
+        html.contains("<td>web&lt;01&gt;</td>") && html.contains("<h4>Vulnerabilities (1)</h4>"),
+        "{html}"
+    );
+    assert!(
+        t["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("[IVM] Upgrade OpenSSL")
+    );
     let again = ok(&conns, &conn, "create_ticket_from_remediation", json!({"remediation": {"solutionId": "ubuntu-upgrade-openssl", "summary": "Upgrade OpenSSL"}, "status": "Risk Accepted"})).await;
     assert_eq!(again["created"], false);
-    assert_eq!(sim.ticket(out["ticket"]["id"].as_u64().unwrap()).unwrap()["status_id"], 8, "Risk Accepted -> Cancelled");
-    let (status, body) = run(&conns, &conn, "create_ticket_from_remediation", json!({"remediation": {"summary": "no id"}})).await;
+    assert_eq!(
+        sim.ticket(out["ticket"]["id"].as_u64().unwrap()).unwrap()["status_id"],
+        8,
+        "Risk Accepted -> Cancelled"
+    );
+    let (status, body) = run(
+        &conns,
+        &conn,
+        "create_ticket_from_remediation",
+        json!({"remediation": {"summary": "no id"}}),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert!(body["error"].as_str().unwrap().contains("solutionId"), "{body:#}");
+    assert!(
+        body["error"].as_str().unwrap().contains("solutionId"),
+        "{body:#}"
+    );
 }
 
 #[tokio::test]
@@ -158,26 +233,69 @@ async fn sync_ticket_status_moves_with_a_marked_note_and_is_a_no_op_when_there()
     let sim = sim().await;
     let conn = connection(&sim);
     let conns = Connections::default();
-    let created = ok(&conns, &conn, "create_ticket_from_investigation", json!({"investigation": investigation("OPEN", "LOW")})).await;
+    let created = ok(
+        &conns,
+        &conn,
+        "create_ticket_from_investigation",
+        json!({"investigation": investigation("OPEN", "LOW")}),
+    )
+    .await;
     let id = created["ticket"]["id"].as_u64().unwrap();
     let before = sim.actions(id).len();
     let out = ok(&conns, &conn, "sync_ticket_status",
         json!({"ticket_id": id, "source": "InsightIDR", "status": "CLOSED", "disposition": "MALICIOUS"})).await;
-    assert_eq!((out["changed"].clone(), out["ticket"]["status_id"].clone()), (json!(true), json!(9)));
+    assert_eq!(
+        (out["changed"].clone(), out["ticket"]["status_id"].clone()),
+        (json!(true), json!(9))
+    );
     let notes = sim.actions(id);
     assert_eq!(notes.len(), before + 1);
     let note = notes[before]["note_html"].as_str().unwrap();
     assert!(note.starts_with("<p>[InsightConnect] Status set to Closed because the InsightIDR investigation is CLOSED (disposition: MALICIOUS)."), "{note}");
     assert_eq!(notes[before]["hiddenfromuser"], true);
-    let again = ok(&conns, &conn, "sync_ticket_status", json!({"ticket_id": id, "source": "InsightIDR", "status": "CLOSED"})).await;
+    let again = ok(
+        &conns,
+        &conn,
+        "sync_ticket_status",
+        json!({"ticket_id": id, "source": "InsightIDR", "status": "CLOSED"}),
+    )
+    .await;
     assert_eq!(again["changed"], false);
-    assert_eq!(sim.actions(id).len(), before + 1, "no note when nothing changes");
-    let ivm = ok(&conns, &conn, "sync_ticket_status", json!({"external_key": RRN, "source": "InsightVM", "status": "Awaiting Verification"})).await;
+    assert_eq!(
+        sim.actions(id).len(),
+        before + 1,
+        "no note when nothing changes"
+    );
+    let ivm = ok(
+        &conns,
+        &conn,
+        "sync_ticket_status",
+        json!({"external_key": RRN, "source": "InsightVM", "status": "Awaiting Verification"}),
+    )
+    .await;
     assert_eq!(ivm["ticket"]["status_id"], 7);
-    let (status, body) = run(&conns, &conn, "sync_ticket_status", json!({"ticket_id": id, "source": "InsightIDR", "status": "DONE"})).await;
+    let (status, body) = run(
+        &conns,
+        &conn,
+        "sync_ticket_status",
+        json!({"ticket_id": id, "source": "InsightIDR", "status": "DONE"}),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert!(body["exception"]["assistance"].as_str().unwrap().contains("OPEN, INVESTIGATING, WAITING, CLOSED"), "{body:#}");
-    let (status, _) = run(&conns, &conn, "sync_ticket_status", json!({"external_key": "nope", "source": "InsightIDR", "status": "OPEN"})).await;
+    assert!(
+        body["exception"]["assistance"]
+            .as_str()
+            .unwrap()
+            .contains("OPEN, INVESTIGATING, WAITING, CLOSED"),
+        "{body:#}"
+    );
+    let (status, _) = run(
+        &conns,
+        &conn,
+        "sync_ticket_status",
+        json!({"external_key": "nope", "source": "InsightIDR", "status": "OPEN"}),
+    )
+    .await;
     assert_eq!(status, 400);
 }
 
@@ -188,13 +306,28 @@ async fn parse_webhook_turns_halo_deliveries_into_trigger_events() {
     let conns = Connections::default();
     let receiver = triggers_support::Dispatcher::start(0.0, 9).await;
     sim.set_webhook(Some(WebhookConfig::new(receiver.url.parse().unwrap())));
-    let t = sim.upsert_ticket(json!({"summary": "hooked", "tickettype_id": 1})).unwrap();
+    let t = sim
+        .upsert_ticket(json!({"summary": "hooked", "tickettype_id": 1}))
+        .unwrap();
     let id = t["id"].as_u64().unwrap();
     // Through the API, so the sim emits webhooks.
-    ok(&conns, &conn, "sync_ticket_status", json!({"ticket_id": id, "source": "InsightIDR", "status": "CLOSED"})).await;
-    triggers_support::wait_for(Duration::from_secs(10), "webhook deliveries", || !receiver.accepted().is_empty()).await;
+    ok(
+        &conns,
+        &conn,
+        "sync_ticket_status",
+        json!({"ticket_id": id, "source": "InsightIDR", "status": "CLOSED"}),
+    )
+    .await;
+    triggers_support::wait_for(Duration::from_secs(10), "webhook deliveries", || {
+        !receiver.accepted().is_empty()
+    })
+    .await;
     let bodies = receiver.accepted();
-    let status_body = bodies.iter().find(|b| b["event"] == "ticket status changed").expect("status webhook").clone();
+    let status_body = bodies
+        .iter()
+        .find(|b| b["event"] == "ticket status changed")
+        .expect("status webhook")
+        .clone();
     let out = ok(&conns, &conn, "parse_webhook", json!({"body": status_body})).await;
     assert_eq!(out["trigger"], "ticket_status_changed");
     assert_eq!(out["event"]["ticket_id"], id);
@@ -202,7 +335,13 @@ async fn parse_webhook_turns_halo_deliveries_into_trigger_events() {
     assert_eq!(out["event"]["insightidr_status"], "CLOSED");
     assert_eq!(out["event"]["source"], "webhook");
     // "Event information only": the ticket is read from Halo.
-    let slim = ok(&conns, &conn, "parse_webhook", json!({"body": {"event": "New Ticket Logged", "object_id": id}})).await;
+    let slim = ok(
+        &conns,
+        &conn,
+        "parse_webhook",
+        json!({"body": {"event": "New Ticket Logged", "object_id": id}}),
+    )
+    .await;
     assert_eq!(slim["trigger"], "ticket_created");
     assert_eq!(slim["ticket"]["id"], id);
     assert_eq!(slim["is_own_note"], false);
@@ -210,6 +349,12 @@ async fn parse_webhook_turns_halo_deliveries_into_trigger_events() {
     let own = ok(&conns, &conn, "parse_webhook", json!({"body": {"event": "action added", "object_id": id,
         "ticket": {"id": id, "status_id": 9}, "action": {"ticket_id": id, "id": 1, "note_html": "<p>[InsightConnect] x</p>"}}})).await;
     assert_eq!(own["is_own_note"], true);
-    let (status, _) = run(&conns, &conn, "parse_webhook", json!({"body": {"event": "x"}})).await;
+    let (status, _) = run(
+        &conns,
+        &conn,
+        "parse_webhook",
+        json!({"body": {"event": "x"}}),
+    )
+    .await;
     assert_eq!(status, 400);
 }

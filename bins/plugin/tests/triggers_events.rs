@@ -12,7 +12,9 @@ use haloitsm_plugin::connection::Connections;
 use serde_json::{Value, json};
 use sync_support::{connection, ok, sim};
 use tokio::io::AsyncReadExt as _;
-use triggers_support::{Dispatcher, snapshot_has, spawn, start_message, state, stderr, terminate, wait_for, workspace};
+use triggers_support::{
+    Dispatcher, snapshot_has, spawn, start_message, state, stderr, terminate, wait_for, workspace,
+};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -25,7 +27,10 @@ fn fast(extra: Value) -> Value {
 }
 
 fn new_ticket(sim: &halo_sim::SimHandle, summary: &str) -> u64 {
-    sim.upsert_ticket(json!({"summary": summary, "tickettype_id": 1})).unwrap()["id"].as_u64().unwrap()
+    sim.upsert_ticket(json!({"summary": summary, "tickettype_id": 1}))
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -35,15 +40,34 @@ async fn ticket_created_reports_each_new_ticket_once_and_honours_filters() {
     let disp = Dispatcher::start(0.0, 1).await;
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path(), "created");
-    let msg = start_message("ticket_created", "tc", fast(json!({"team": "Security Operations"})), &connection(&sim), &disp.url);
+    let msg = start_message(
+        "ticket_created",
+        "tc",
+        fast(json!({"team": "Security Operations"})),
+        &connection(&sim),
+        &disp.url,
+    );
     let mut child = spawn(&["run"], &ws, &msg, false).await;
     wait_for(WAIT, "state file", || state(&ws, "tc").is_some()).await;
-    let soc = sim.upsert_ticket(json!({"summary": "SOC one", "tickettype_id": 21, "team": "Security Operations"})).unwrap();
-    let _other = sim.upsert_ticket(json!({"summary": "not SOC", "tickettype_id": 1, "team": "1st Line Support"})).unwrap();
-    let soc2 = sim.upsert_ticket(json!({"summary": "SOC two", "tickettype_id": 21, "team": "Security Operations"})).unwrap();
+    let soc = sim
+        .upsert_ticket(
+            json!({"summary": "SOC one", "tickettype_id": 21, "team": "Security Operations"}),
+        )
+        .unwrap();
+    let _other = sim
+        .upsert_ticket(
+            json!({"summary": "not SOC", "tickettype_id": 1, "team": "1st Line Support"}),
+        )
+        .unwrap();
+    let soc2 = sim
+        .upsert_ticket(
+            json!({"summary": "SOC two", "tickettype_id": 21, "team": "Security Operations"}),
+        )
+        .unwrap();
     wait_for(WAIT, "two events", || disp.outputs("tc").len() >= 2).await;
     // Updates of already reported tickets are not creations.
-    sim.upsert_ticket(json!({"id": soc["id"], "summary": "SOC one edited"})).unwrap();
+    sim.upsert_ticket(json!({"id": soc["id"], "summary": "SOC one edited"}))
+        .unwrap();
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(terminate(&ws, &mut child).await, Some(0), "{}", stderr(&ws));
     let outs = disp.outputs("tc");
@@ -58,10 +82,18 @@ async fn ticket_created_reports_each_new_ticket_once_and_honours_filters() {
     let env = &disp.accepted()[0];
     assert_eq!(env["type"], "trigger_event");
     assert_eq!(env["body"]["meta"], json!({"triggerId": "tc"}));
-    assert!(env["body"].get("status").is_none(), "trigger events carry no status");
+    assert!(
+        env["body"].get("status").is_none(),
+        "trigger events carry no status"
+    );
     // The flag was removed and the state kept.
     assert!(!ws.join("tmp/terminate_trigger.flag").exists());
-    assert!(state(&ws, "tc").unwrap()["pending"].as_array().unwrap().is_empty());
+    assert!(
+        state(&ws, "tc").unwrap()["pending"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -71,24 +103,44 @@ async fn ticket_updated_lists_changed_fields_with_old_and_new_values() {
     let disp = Dispatcher::start(0.0, 2).await;
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path(), "updated");
-    let msg = start_message("ticket_updated", "tu", fast(json!({})), &connection(&sim), &disp.url);
+    let msg = start_message(
+        "ticket_updated",
+        "tu",
+        fast(json!({})),
+        &connection(&sim),
+        &disp.url,
+    );
     let mut child = spawn(&["run"], &ws, &msg, false).await;
     wait_for(WAIT, "baseline", || state(&ws, "tu").is_some()).await;
-    sim.upsert_ticket(json!({"id": id, "summary": "Printer on fire", "agent_id": 4, "customfields": [{"name": "CFSourceSystem", "value": "IDR"}]})).unwrap();
+    sim.upsert_ticket(json!({"id": id, "summary": "Printer on fire", "agent_id": 4}))
+        .unwrap();
     wait_for(WAIT, "update event", || !disp.outputs("tu").is_empty()).await;
-    sim.upsert_ticket(json!({"id": id, "status_id": 2})).unwrap();
-    wait_for(WAIT, "status update event", || disp.outputs("tu").len() >= 2).await;
+    // The ticket predates the trigger, so its baseline came from a list row (no custom fields); from
+    // its first full read on, custom fields are diffed too.
+    sim.upsert_ticket(json!({"id": id, "status_id": 2, "customfields": [{"name": "CFSourceSystem", "value": "IDR"}]})).unwrap();
+    wait_for(WAIT, "status update event", || {
+        disp.outputs("tu").len() >= 2
+    })
+    .await;
     assert_eq!(terminate(&ws, &mut child).await, Some(0));
     let outs = disp.outputs("tu");
     assert_eq!(outs.len(), 2, "{outs:#?}");
     let changes = outs[0]["event"]["changes"].as_array().unwrap().clone();
     let find = |f: &str| changes.iter().find(|c| c["field"] == f).cloned();
-    assert_eq!(find("summary"), Some(json!({"field": "summary", "old": "Printer jam", "new": "Printer on fire"})));
+    assert_eq!(
+        find("summary"),
+        Some(json!({"field": "summary", "old": "Printer jam", "new": "Printer on fire"}))
+    );
     assert_eq!(find("agent_id").unwrap()["new"], "4");
-    assert_eq!(find("cf:CFSourceSystem").unwrap()["new"], "IDR");
     assert_eq!(outs[0]["previous_status_id"], 1);
     let second = outs[1]["event"]["changes"].as_array().unwrap();
-    assert_eq!(second, &vec![json!({"field": "status_id", "old": "1", "new": "2"})]);
+    assert_eq!(
+        second,
+        &vec![
+            json!({"field": "cf:CFSourceSystem", "new": "IDR"}),
+            json!({"field": "status_id", "old": "1", "new": "2"})
+        ]
+    );
     assert_eq!(outs[1]["event"]["new_status_name"], "In Progress");
     assert_eq!(outs[1]["event"]["insightidr_status"], "INVESTIGATING");
 }
@@ -100,18 +152,32 @@ async fn ticket_status_changed_filters_on_the_new_status_and_maps_back() {
     let disp = Dispatcher::start(0.0, 3).await;
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path(), "status");
-    let msg = start_message("ticket_status_changed", "ts", fast(json!({"new_status": "Closed"})), &connection(&sim), &disp.url);
+    let msg = start_message(
+        "ticket_status_changed",
+        "ts",
+        fast(json!({"new_status": "Closed"})),
+        &connection(&sim),
+        &disp.url,
+    );
     let mut child = spawn(&["run"], &ws, &msg, false).await;
     wait_for(WAIT, "baseline", || state(&ws, "ts").is_some()).await;
-    sim.upsert_ticket(json!({"id": id, "status_id": 2})).unwrap();
-    wait_for(WAIT, "seen In Progress", || snapshot_has(&ws, "ts", id, "status_id", &json!(2))).await;
-    sim.upsert_ticket(json!({"id": id, "status_id": 9})).unwrap();
+    sim.upsert_ticket(json!({"id": id, "status_id": 2}))
+        .unwrap();
+    wait_for(WAIT, "seen In Progress", || {
+        snapshot_has(&ws, "ts", id, "status_id", &json!(2))
+    })
+    .await;
+    sim.upsert_ticket(json!({"id": id, "status_id": 9}))
+        .unwrap();
     wait_for(WAIT, "closed event", || !disp.outputs("ts").is_empty()).await;
     assert_eq!(terminate(&ws, &mut child).await, Some(0));
     let outs = disp.outputs("ts");
     assert_eq!(outs.len(), 1, "only the change to Closed: {outs:#?}");
     let o = &outs[0];
-    assert_eq!((o["old_status_id"].clone(), o["new_status_id"].clone()), (json!(2), json!(9)));
+    assert_eq!(
+        (o["old_status_id"].clone(), o["new_status_id"].clone()),
+        (json!(2), json!(9))
+    );
     assert_eq!(o["event"]["old_status_name"], "In Progress");
     assert_eq!(o["event"]["new_status_name"], "Closed");
     assert_eq!(o["event"]["insightidr_status"], "CLOSED");
@@ -125,7 +191,13 @@ async fn resumes_from_state_after_terminate_and_survives_a_dispatcher_outage() {
     let disp = Dispatcher::start(1.0, 4).await;
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path(), "resume");
-    let msg = start_message("ticket_created", "tr", fast(json!({})), &connection(&sim), &disp.url);
+    let msg = start_message(
+        "ticket_created",
+        "tr",
+        fast(json!({})),
+        &connection(&sim),
+        &disp.url,
+    );
     let mut child = spawn(&["run"], &ws, &msg, false).await;
     wait_for(WAIT, "state file", || state(&ws, "tr").is_some()).await;
     let a = new_ticket(&sim, "during outage");
@@ -141,7 +213,11 @@ async fn resumes_from_state_after_terminate_and_survives_a_dispatcher_outage() {
     wait_for(WAIT, "both delivered", || disp.outputs("tr").len() >= 2).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(terminate(&ws, &mut child).await, Some(0));
-    let ids: Vec<u64> = disp.outputs("tr").iter().map(|o| o["ticket"]["id"].as_u64().unwrap()).collect();
+    let ids: Vec<u64> = disp
+        .outputs("tr")
+        .iter()
+        .map(|o| o["ticket"]["id"].as_u64().unwrap())
+        .collect();
     assert_eq!(ids, vec![a, b], "{}", stderr(&ws));
     assert!(stderr(&ws).contains("Resuming ticket_created"));
 }
@@ -151,14 +227,29 @@ async fn debug_prints_events_to_stdout() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path(), "debug");
-    let msg = start_message("ticket_created", "td", fast(json!({})), &connection(&sim), "");
+    let msg = start_message(
+        "ticket_created",
+        "td",
+        fast(json!({})),
+        &connection(&sim),
+        "",
+    );
     let mut child = spawn(&["--debug", "run"], &ws, &msg, true).await;
     wait_for(WAIT, "state file", || state(&ws, "td").is_some()).await;
     let id = new_ticket(&sim, "debug me");
-    wait_for(WAIT, "delivered", || state(&ws, "td").is_some_and(|s| s["delivered"] == 1)).await;
+    wait_for(WAIT, "delivered", || {
+        state(&ws, "td").is_some_and(|s| s["delivered"] == 1)
+    })
+    .await;
     assert_eq!(terminate(&ws, &mut child).await, Some(0));
     let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).await.unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .await
+        .unwrap();
     let first: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(first["type"], "trigger_event");
     assert_eq!(first["body"]["output"]["ticket"]["id"], id);
@@ -172,21 +263,43 @@ async fn own_changes_are_excluded_when_asked() {
     let disp = Dispatcher::start(0.0, 5).await;
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path(), "own");
-    let msg = start_message("ticket_status_changed", "to", fast(json!({"exclude_own_changes": true})), &conn, &disp.url);
+    let msg = start_message(
+        "ticket_status_changed",
+        "to",
+        fast(json!({"exclude_own_changes": true})),
+        &conn,
+        &disp.url,
+    );
     let mut child = spawn(&["run"], &ws, &msg, false).await;
     wait_for(WAIT, "baseline", || state(&ws, "to").is_some()).await;
     // The plugin's own status sync (a note by the API agent) is not reported...
     let conns = Connections::default();
-    let out = ok(&conns, &conn, "sync_ticket_status", json!({"ticket_id": id, "source": "InsightIDR", "status": "INVESTIGATING"})).await;
+    let out = ok(
+        &conns,
+        &conn,
+        "sync_ticket_status",
+        json!({"ticket_id": id, "source": "InsightIDR", "status": "INVESTIGATING"}),
+    )
+    .await;
     assert_eq!(out["changed"], true);
-    wait_for(WAIT, "own change seen", || snapshot_has(&ws, "to", id, "status_id", &json!(2))).await;
+    wait_for(WAIT, "own change seen", || {
+        snapshot_has(&ws, "to", id, "status_id", &json!(2))
+    })
+    .await;
     // ...a change without the plugin's action is.
-    sim.upsert_ticket(json!({"id": id, "status_id": 4})).unwrap();
+    sim.upsert_ticket(json!({"id": id, "status_id": 4}))
+        .unwrap();
     wait_for(WAIT, "other change", || !disp.outputs("to").is_empty()).await;
     assert_eq!(terminate(&ws, &mut child).await, Some(0));
     let outs = disp.outputs("to");
     assert_eq!(outs.len(), 1, "{outs:#?}");
-    assert_eq!((outs[0]["old_status_id"].clone(), outs[0]["new_status_id"].clone()), (json!(2), json!(4)));
+    assert_eq!(
+        (
+            outs[0]["old_status_id"].clone(),
+            outs[0]["new_status_id"].clone()
+        ),
+        (json!(2), json!(4))
+    );
     assert!(stderr(&ws).contains("changed by the plugin's own API agent"));
 }
 
@@ -195,12 +308,27 @@ async fn unknown_filter_names_fail_the_start_with_the_tenants_values() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path(), "bad");
-    let msg = start_message("ticket_status_changed", "tb", fast(json!({"new_status": "Finished"})), &connection(&sim), "http://127.0.0.1:9/");
+    let msg = start_message(
+        "ticket_status_changed",
+        "tb",
+        fast(json!({"new_status": "Finished"})),
+        &connection(&sim),
+        "http://127.0.0.1:9/",
+    );
     let mut child = spawn(&["run"], &ws, &msg, true).await;
-    let status = tokio::time::timeout(WAIT, child.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.code(), Some(1));
     let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).await.unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .await
+        .unwrap();
     let env: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(env["body"]["status"], "error");
     let assistance = env["body"]["exception"]["assistance"].as_str().unwrap();

@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use sync_support::{connection, sim};
-use triggers_support::{Dispatcher, snapshot_has, spawn, start_message, stderr, wait_for, workspace};
+use triggers_support::{
+    Dispatcher, snapshot_has, spawn, start_message, stderr, wait_for, workspace,
+};
 
 const TICKETS: u64 = 8;
 const SEED: u64 = 0x5eed_2026;
@@ -33,7 +35,14 @@ struct Runner {
 
 /// Keeps one trigger running, killing it with SIGKILL after a random 0.3–2.5 s and restarting it,
 /// until `stop`; then leaves a final instance running until `done`.
-async fn supervise(r: Arc<Runner>, msg: Value, stop: Arc<AtomicBool>, done: Arc<AtomicBool>, kills: Arc<AtomicUsize>, seed: u64) {
+async fn supervise(
+    r: Arc<Runner>,
+    msg: Value,
+    stop: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+    kills: Arc<AtomicUsize>,
+    seed: u64,
+) {
     let mut rng = fastrand::Rng::with_seed(seed);
     while !stop.load(Ordering::SeqCst) {
         let mut child = spawn(&["run"], &r.ws, &msg, false).await;
@@ -68,9 +77,19 @@ fn change_key(trigger: &str, out: &Value) -> Vec<(String, u64, String)> {
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| (trigger.to_string(), id, c["field"].as_str().unwrap().to_string()))
+            .map(|c| {
+                (
+                    trigger.to_string(),
+                    id,
+                    c["field"].as_str().unwrap().to_string(),
+                )
+            })
             .collect(),
-        _ => vec![(trigger.into(), id, format!("{}->{}", ev["old_status_id"], ev["new_status_id"]))],
+        _ => vec![(
+            trigger.into(),
+            id,
+            format!("{}->{}", ev["old_status_id"], ev["new_status_id"]),
+        )],
     }
 }
 
@@ -80,48 +99,107 @@ async fn every_change_is_delivered_once_despite_kills_and_dispatcher_failures() 
     let conn = connection(&sim);
     let disp = Dispatcher::start(0.2, SEED).await;
     let dir = tempfile::tempdir().unwrap();
-    let runners: Vec<Arc<Runner>> = [("ticket_created", "k-created"), ("ticket_updated", "k-updated"), ("ticket_status_changed", "k-status")]
-        .into_iter()
-        .map(|(trigger, id)| Arc::new(Runner { trigger, id, ws: workspace(dir.path(), id) }))
-        .collect();
+    let runners: Vec<Arc<Runner>> = [
+        ("ticket_created", "k-created"),
+        ("ticket_updated", "k-updated"),
+        ("ticket_status_changed", "k-status"),
+    ]
+    .into_iter()
+    .map(|(trigger, id)| {
+        Arc::new(Runner {
+            trigger,
+            id,
+            ws: workspace(dir.path(), id),
+        })
+    })
+    .collect();
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicBool::new(false));
     let kills = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for (i, r) in runners.iter().enumerate() {
-        let msg = start_message(r.trigger, r.id, json!({"interval": 1, "lookback": 10}), &conn, &disp.url);
-        tasks.push(tokio::spawn(supervise(r.clone(), msg, stop.clone(), done.clone(), kills.clone(), SEED + i as u64)));
+        let msg = start_message(
+            r.trigger,
+            r.id,
+            json!({"interval": 1, "lookback": 10}),
+            &conn,
+            &disp.url,
+        );
+        tasks.push(tokio::spawn(supervise(
+            r.clone(),
+            msg,
+            stop.clone(),
+            done.clone(),
+            kills.clone(),
+            SEED + i as u64,
+        )));
     }
     // Let every trigger write its first state (its start time) before the first change.
     for r in &runners {
-        wait_for(PHASE, "first state", || triggers_support::state(&r.ws, r.id).is_some()).await;
+        wait_for(PHASE, "first state", || {
+            triggers_support::state(&r.ws, r.id).is_some()
+        })
+        .await;
     }
     let mut rng = fastrand::Rng::with_seed(SEED);
     let observed = |field: &'static str, want: Box<dyn Fn(u64) -> Value>, ids: Vec<u64>| {
         let r = runners.clone();
-        move || ids.iter().all(|id| r[1..].iter().all(|x| snapshot_has(&x.ws, x.id, *id, field, &want(*id))))
+        move || {
+            ids.iter().all(|id| {
+                r[1..]
+                    .iter()
+                    .all(|x| snapshot_has(&x.ws, x.id, *id, field, &want(*id)))
+            })
+        }
     };
 
     // Phase 1: creates.
     let mut ids = Vec::new();
     for i in 0..TICKETS {
-        let t = sim.upsert_ticket(json!({"summary": format!("guarantee {i}"), "tickettype_id": 1})).unwrap();
+        let t = sim
+            .upsert_ticket(json!({"summary": format!("guarantee {i}"), "tickettype_id": 1}))
+            .unwrap();
         ids.push(t["id"].as_u64().unwrap());
         tokio::time::sleep(Duration::from_millis(rng.u64(50..400))).await;
     }
-    wait_for(PHASE, "creates observed", observed("summary", Box::new(|id| json!(format!("guarantee {}", id - 1001))), ids.clone())).await;
+    wait_for(
+        PHASE,
+        "creates observed",
+        observed(
+            "summary",
+            Box::new(|id| json!(format!("guarantee {}", id - 1001))),
+            ids.clone(),
+        ),
+    )
+    .await;
     // Phase 2: updates of a field.
     for id in &ids {
-        sim.upsert_ticket(json!({"id": id, "summary": format!("guarantee {id} edited")})).unwrap();
+        sim.upsert_ticket(json!({"id": id, "summary": format!("guarantee {id} edited")}))
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(rng.u64(50..400))).await;
     }
-    wait_for(PHASE, "updates observed", observed("summary", Box::new(|id| json!(format!("guarantee {id} edited"))), ids.clone())).await;
+    wait_for(
+        PHASE,
+        "updates observed",
+        observed(
+            "summary",
+            Box::new(|id| json!(format!("guarantee {id} edited"))),
+            ids.clone(),
+        ),
+    )
+    .await;
     // Phase 3: status changes.
     for id in &ids {
-        sim.upsert_ticket(json!({"id": id, "status_id": 2})).unwrap();
+        sim.upsert_ticket(json!({"id": id, "status_id": 2}))
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(rng.u64(50..400))).await;
     }
-    wait_for(PHASE, "status changes observed", observed("status_id", Box::new(|_| json!(2)), ids.clone())).await;
+    wait_for(
+        PHASE,
+        "status changes observed",
+        observed("status_id", Box::new(|_| json!(2)), ids.clone()),
+    )
+    .await;
 
     let mut expected: BTreeSet<(String, u64, String)> = BTreeSet::new();
     for id in &ids {
@@ -136,13 +214,22 @@ async fn every_change_is_delivered_once_despite_kills_and_dispatcher_failures() 
         for r in &runners {
             for out in d.outputs(r.id) {
                 for k in change_key(r.trigger, &out) {
-                    by_key.entry(k).or_default().insert(out["event"]["event_id"].as_str().unwrap().to_string());
+                    by_key
+                        .entry(k)
+                        .or_default()
+                        .insert(out["event"]["event_id"].as_str().unwrap().to_string());
                 }
             }
         }
         by_key
     };
-    let all_in = || count_keys(&disp).keys().cloned().collect::<BTreeSet<_>>().is_superset(&expected);
+    let all_in = || {
+        count_keys(&disp)
+            .keys()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .is_superset(&expected)
+    };
     let waited = tokio::time::timeout(PHASE, async {
         while !all_in() {
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -156,19 +243,42 @@ async fn every_change_is_delivered_once_despite_kills_and_dispatcher_failures() 
         t.await.unwrap();
     }
     let by_key = count_keys(&disp);
-    let logs: String = runners.iter().map(|r| stderr(&r.ws)).collect::<Vec<_>>().join("\n");
+    let logs: String = runners
+        .iter()
+        .map(|r| stderr(&r.ws))
+        .collect::<Vec<_>>()
+        .join("\n");
     let tail: String = logs.lines().rev().take(40).collect::<Vec<_>>().join("\n");
-    assert!(waited.is_ok(), "not every change arrived: missing {:?}\nlog tail:\n{tail}",
-        expected.difference(&by_key.keys().cloned().collect()).collect::<Vec<_>>());
+    assert!(
+        waited.is_ok(),
+        "not every change arrived: missing {:?}\nlog tail:\n{tail}",
+        expected
+            .difference(&by_key.keys().cloned().collect())
+            .collect::<Vec<_>>()
+    );
     let got: BTreeSet<_> = by_key.keys().cloned().collect();
     assert_eq!(got, expected, "unexpected events");
     for (k, event_ids) in &by_key {
-        assert_eq!(event_ids.len(), 1, "{k:?} reported as {} different events: {event_ids:?}", event_ids.len());
+        assert_eq!(
+            event_ids.len(),
+            1,
+            "{k:?} reported as {} different events: {event_ids:?}",
+            event_ids.len()
+        );
     }
-    let accepted = runners.iter().map(|r| disp.outputs(r.id).len()).sum::<usize>();
+    let accepted = runners
+        .iter()
+        .map(|r| disp.outputs(r.id).len())
+        .sum::<usize>();
     let distinct: usize = runners
         .iter()
-        .map(|r| disp.outputs(r.id).iter().map(|o| o["event"]["event_id"].clone()).collect::<BTreeSet<_>>().len())
+        .map(|r| {
+            disp.outputs(r.id)
+                .iter()
+                .map(|o| o["event"]["event_id"].as_str().unwrap().to_string())
+                .collect::<BTreeSet<_>>()
+                .len()
+        })
         .sum();
     let resends = accepted - distinct;
     let kills = kills.load(Ordering::SeqCst);
@@ -178,7 +288,16 @@ async fn every_change_is_delivered_once_despite_kills_and_dispatcher_failures() 
         accepted,
         disp.rejected()
     );
-    assert!(kills >= 6, "the test must actually kill the triggers (only {kills})");
-    assert!(disp.rejected() > 0, "the dispatcher must actually fail sometimes");
-    assert!(resends <= kills, "re-sends ({resends}) can only come from kills ({kills})");
+    assert!(
+        kills >= 6,
+        "the test must actually kill the triggers (only {kills})"
+    );
+    assert!(
+        disp.rejected() > 0,
+        "the dispatcher must actually fail sometimes"
+    );
+    assert!(
+        resends <= kills,
+        "re-sends ({resends}) can only come from kills ({kills})"
+    );
 }

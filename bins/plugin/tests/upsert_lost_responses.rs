@@ -13,11 +13,18 @@ async fn creates_under_dropped_responses_make_no_duplicates() {
     let sim = sim().await;
     let conn = connection(&sim);
     let conns = Connections::default();
-    sim.faults().with_probability(0.7, "POST /api/Tickets", Fault::DropAfterWrite);
+    sim.faults()
+        .with_probability(0.7, "POST /api/Tickets", Fault::DropAfterWrite);
     let mut created = 0;
     for i in 0..20 {
         let key = format!("rrn:investigation:us:1:investigation:K{i}");
-        let out = ok(&conns, &conn, "upsert_ticket", json!({"external_key": key, "summary": format!("Alert {i}")})).await;
+        let out = ok(
+            &conns,
+            &conn,
+            "upsert_ticket",
+            json!({"external_key": key, "summary": format!("Alert {i}")}),
+        )
+        .await;
         assert_eq!(out["created"], true);
         created += 1;
         let found = tickets_with_key(&sim, &key);
@@ -26,8 +33,16 @@ async fn creates_under_dropped_responses_make_no_duplicates() {
         assert_eq!(out["ticket"]["id"], found[0]["id"]);
     }
     let posts = sim.journal().count("POST /api/Tickets");
-    let dropped = sim.journal().matching("POST /api/Tickets").iter().filter(|e| e.fault.as_deref() == Some("drop_after_write")).count();
-    assert!(dropped >= 5, "the fault must actually fire ({dropped} drops)");
+    let dropped = sim
+        .journal()
+        .matching("POST /api/Tickets")
+        .iter()
+        .filter(|e| e.fault.as_deref() == Some("drop_after_write"))
+        .count();
+    assert!(
+        dropped >= 5,
+        "the fault must actually fire ({dropped} drops)"
+    );
     assert_eq!(created, 20);
     assert_eq!(sim.tickets().len(), 20, "one ticket per key");
     // Every POST created a ticket (none was repeated blindly after a lost response).
@@ -41,14 +56,25 @@ async fn second_upsert_updates_even_when_the_update_response_is_lost() {
     let conn = connection(&sim);
     let conns = Connections::default();
     let key = "ubuntu-upgrade-openssl";
-    let first = ok(&conns, &conn, "upsert_ticket", json!({"external_key": key, "summary": "Upgrade OpenSSL",
-        "custom_fields": {"CFSourceSystem": "InsightVM"}}))
+    let first = ok(
+        &conns,
+        &conn,
+        "upsert_ticket",
+        json!({"external_key": key, "summary": "Upgrade OpenSSL",
+        "custom_fields": {"CFSourceSystem": "InsightVM"}}),
+    )
     .await;
     let id = first["ticket"]["id"].clone();
     for round in 0..5 {
-        sim.faults().next(1, "POST /api/Tickets", Fault::DropAfterWrite);
-        let out = ok(&conns, &conn, "upsert_ticket", json!({"external_key": key, "summary": format!("Upgrade OpenSSL r{round}"),
-            "priority": "High"}))
+        sim.faults()
+            .next(1, "POST /api/Tickets", Fault::DropAfterWrite);
+        let out = ok(
+            &conns,
+            &conn,
+            "upsert_ticket",
+            json!({"external_key": key, "summary": format!("Upgrade OpenSSL r{round}"),
+            "priority": "High"}),
+        )
         .await;
         assert_eq!(out["created"], false);
         assert_eq!(out["ticket"]["id"], id);
@@ -67,8 +93,15 @@ async fn create_dropped_before_handling_is_sent_again_once() {
     let sim = sim().await;
     let conn = connection(&sim);
     let conns = Connections::default();
-    sim.faults().next(2, "POST /api/Tickets", Fault::DropBeforeHandling);
-    let out = ok(&conns, &conn, "upsert_ticket", json!({"external_key": "k-before", "summary": "x"})).await;
+    sim.faults()
+        .next(2, "POST /api/Tickets", Fault::DropBeforeHandling);
+    let out = ok(
+        &conns,
+        &conn,
+        "upsert_ticket",
+        json!({"external_key": "k-before", "summary": "x"}),
+    )
+    .await;
     assert_eq!(out["created"], true);
     assert_eq!(tickets_with_key(&sim, "k-before").len(), 1);
     assert_eq!(sim.tickets().len(), 1);
@@ -79,11 +112,30 @@ async fn every_create_lost_and_never_written_is_a_clear_error() {
     let sim = sim().await;
     let conn = connection(&sim);
     let conns = Connections::default();
-    sim.faults().always("POST /api/Tickets", Fault::DropBeforeHandling);
-    let (status, body) = run(&conns, &conn, "upsert_ticket", json!({"external_key": "k-gone", "summary": "x"})).await;
+    sim.faults()
+        .always("POST /api/Tickets", Fault::DropBeforeHandling);
+    let (status, body) = run(
+        &conns,
+        &conn,
+        "upsert_ticket",
+        json!({"external_key": "k-gone", "summary": "x"}),
+    )
+    .await;
     assert_eq!(status, 400, "{body:#}");
-    assert!(body["exception"]["cause"].as_str().unwrap().contains("lost its response 3 times"), "{body:#}");
-    assert!(body["exception"]["assistance"].as_str().unwrap().contains("will not create a duplicate"), "{body:#}");
+    assert!(
+        body["exception"]["cause"]
+            .as_str()
+            .unwrap()
+            .contains("lost its response 3 times"),
+        "{body:#}"
+    );
+    assert!(
+        body["exception"]["assistance"]
+            .as_str()
+            .unwrap()
+            .contains("will not create a duplicate"),
+        "{body:#}"
+    );
     assert!(sim.tickets().is_empty());
 }
 
@@ -94,12 +146,25 @@ async fn tenant_without_the_key_field_uses_the_summary_marker() {
     let sim = sim_with(seed).await;
     let conn = connection(&sim);
     let conns = Connections::default();
-    sim.faults().with_probability(0.7, "POST /api/Tickets", Fault::DropAfterWrite);
+    sim.faults()
+        .with_probability(0.7, "POST /api/Tickets", Fault::DropAfterWrite);
     for _ in 0..3 {
-        let _ = run(&conns, &conn, "upsert_ticket", json!({"external_key": "rrn:x:1", "summary": "Marker only"})).await;
+        let _ = run(
+            &conns,
+            &conn,
+            "upsert_ticket",
+            json!({"external_key": "rrn:x:1", "summary": "Marker only"}),
+        )
+        .await;
     }
     sim.faults().clear();
-    let out = ok(&conns, &conn, "upsert_ticket", json!({"external_key": "rrn:x:1", "summary": "Marker only"})).await;
+    let out = ok(
+        &conns,
+        &conn,
+        "upsert_ticket",
+        json!({"external_key": "rrn:x:1", "summary": "Marker only"}),
+    )
+    .await;
     assert_eq!(out["created"], false);
     let found = tickets_with_key(&sim, "rrn:x:1");
     assert_eq!(found.len(), 1, "{found:#?}");
@@ -112,9 +177,24 @@ async fn bad_keys_are_input_errors() {
     let sim = sim().await;
     let conn = connection(&sim);
     let conns = Connections::default();
-    let (status, body) = run(&conns, &conn, "upsert_ticket", json!({"external_key": "a]b", "summary": "x"})).await;
+    let (status, body) = run(
+        &conns,
+        &conn,
+        "upsert_ticket",
+        json!({"external_key": "a]b", "summary": "x"}),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert!(body["error"].as_str().unwrap().contains("external_key"), "{body:#}");
-    let (status, _) = run(&conns, &conn, "upsert_ticket", json!({"external_key": "", "summary": "x"})).await;
+    assert!(
+        body["error"].as_str().unwrap().contains("external_key"),
+        "{body:#}"
+    );
+    let (status, _) = run(
+        &conns,
+        &conn,
+        "upsert_ticket",
+        json!({"external_key": "", "summary": "x"}),
+    )
+    .await;
     assert_eq!(status, 400);
 }

@@ -34,15 +34,27 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let me = client.get_agent_me().send().await?; // a cheap connection test
     println!("connected as agent {}", me.id);
 
-    let ticket = client.create_ticket(NewTicket::new("VPN down for Finance")).send().await?;
-    client.update_ticket(TicketUpdate::new(ticket.id).status(StatusId::new(2))).send().await?;
+    let ticket = client
+        .create_ticket(NewTicket::new("VPN down for Finance"))
+        .send()
+        .await?;
     client
-        .add_action(NewAction::new(ticket.id, OutcomeRef::Name("Private Note".into())).note("Triaged"))
+        .update_ticket(TicketUpdate::new(ticket.id).status(StatusId::new(2)))
+        .send()
+        .await?;
+    client
+        .add_action(
+            NewAction::new(ticket.id, OutcomeRef::Name("Private Note".into())).note("Triaged"),
+        )
         .send()
         .await?;
 
     // Paged lists stream with one page (at most 100 rows) in memory.
-    let mut open = client.list_tickets().open_only(true).max_results(1_000).stream();
+    let mut open = client
+        .list_tickets()
+        .open_only(true)
+        .max_results(1_000)
+        .stream();
     while let Some(t) = open.try_next().await? {
         println!("{} {}", t.id, t.summary.unwrap_or_default());
     }

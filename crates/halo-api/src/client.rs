@@ -119,7 +119,10 @@ impl Default for HaloClientBuilder {
 impl std::fmt::Debug for HaloClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HaloClientBuilder")
-            .field("resource_server", &self.resource_server.as_ref().map(Url::as_str))
+            .field(
+                "resource_server",
+                &self.resource_server.as_ref().map(Url::as_str),
+            )
             .field("rate_limit", &self.rate_limit)
             .field("retry", &self.retry)
             .field("connect_timeout", &self.connect_timeout)
@@ -206,7 +209,9 @@ impl HaloClientBuilder {
             .ok_or_else(|| Error::new(ErrorKind::Config, "no token provider was configured"))?;
         if self.accept_invalid_certs {
             INSECURE_TLS_WARNING.call_once(|| {
-                tracing::warn!("TLS certificate verification is disabled for the Halo API (ssl_verify = false)");
+                tracing::warn!(
+                    "TLS certificate verification is disabled for the Halo API (ssl_verify = false)"
+                );
             });
         }
         let http = reqwest::Client::builder()
@@ -218,7 +223,10 @@ impl HaloClientBuilder {
             // bearer token elsewhere, so it is reported instead.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| Error::new(ErrorKind::Config, "the HTTP client could not be built").with_source(e.without_url()))?;
+            .map_err(|e| {
+                Error::new(ErrorKind::Config, "the HTTP client could not be built")
+                    .with_source(e.without_url())
+            })?;
         Ok(HaloClient {
             inner: Arc::new(ClientInner {
                 http,
@@ -234,7 +242,13 @@ impl HaloClientBuilder {
 
 /// `https://x/api/` → `https://x`; `https://x/prefix/api` → `https://x/prefix`; `https://x` → `https://x`.
 fn origin_of(url: &Url) -> String {
-    let mut s = url.as_str().split(['?', '#']).next().unwrap_or_default().trim_end_matches('/').to_owned();
+    let mut s = url
+        .as_str()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned();
     if s.to_ascii_lowercase().ends_with("/api") {
         s.truncate(s.len() - 4);
     }
@@ -249,17 +263,29 @@ mod tests {
     #[test]
     fn origin_strips_api_suffix() {
         let o = |s: &str| origin_of(&s.parse().unwrap());
-        assert_eq!(o("https://acme.haloitsm.com/api"), "https://acme.haloitsm.com");
-        assert_eq!(o("https://acme.haloitsm.com/api/"), "https://acme.haloitsm.com");
+        assert_eq!(
+            o("https://acme.haloitsm.com/api"),
+            "https://acme.haloitsm.com"
+        );
+        assert_eq!(
+            o("https://acme.haloitsm.com/api/"),
+            "https://acme.haloitsm.com"
+        );
         assert_eq!(o("https://acme.haloitsm.com"), "https://acme.haloitsm.com");
-        assert_eq!(o("http://127.0.0.1:8080/halo/API"), "http://127.0.0.1:8080/halo");
+        assert_eq!(
+            o("http://127.0.0.1:8080/halo/API"),
+            "http://127.0.0.1:8080/halo"
+        );
     }
 
     #[test]
     fn missing_parts_are_config_errors() {
         let e = HaloClient::builder().build().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Config);
-        let e = HaloClient::builder().resource_server("ftp://x/api".parse().unwrap()).build().unwrap_err();
+        let e = HaloClient::builder()
+            .resource_server("ftp://x/api".parse().unwrap())
+            .build()
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Config);
     }
 }

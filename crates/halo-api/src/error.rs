@@ -74,11 +74,19 @@ impl ErrorKind {
             }
             ErrorKind::NotFound => "Check the ID; the record may have been deleted.",
             ErrorKind::Validation => "Correct the input named in Halo's message and try again.",
-            ErrorKind::RateLimited => "Halo's request budget is used up; wait a few minutes or lower the request rate.",
-            ErrorKind::Server => "Halo had an internal error; try again later or contact Halo support.",
-            ErrorKind::Timeout => "Halo did not answer in time; check connectivity or raise the request timeout.",
+            ErrorKind::RateLimited => {
+                "Halo's request budget is used up; wait a few minutes or lower the request rate."
+            }
+            ErrorKind::Server => {
+                "Halo had an internal error; try again later or contact Halo support."
+            }
+            ErrorKind::Timeout => {
+                "Halo did not answer in time; check connectivity or raise the request timeout."
+            }
             ErrorKind::Transport => "Check the Halo URL, DNS, proxy and TLS settings.",
-            ErrorKind::Decode => "Halo answered with something unexpected; check the URL points at the Halo API.",
+            ErrorKind::Decode => {
+                "Halo answered with something unexpected; check the URL points at the Halo API."
+            }
             ErrorKind::OutcomeUnknown => {
                 "The record may have been created; search for it in Halo before trying again."
             }
@@ -155,7 +163,10 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
         self.inner.source = Some(Box::new(source));
         self
     }

@@ -32,7 +32,13 @@ fn message_from_json(value: &Value) -> Option<String> {
         Value::String(s) => non_empty(s),
         Value::Object(map) => {
             // Ordered by how specific the key is to Halo's shapes.
-            for key in ["error_description", "errorMessage", "Message", "message", "error_message"] {
+            for key in [
+                "error_description",
+                "errorMessage",
+                "Message",
+                "message",
+                "error_message",
+            ] {
                 if let Some(s) = map.get(key).and_then(Value::as_str).and_then(non_empty) {
                     return Some(s);
                 }
@@ -66,7 +72,11 @@ fn message_from_json(value: &Value) -> Option<String> {
         }
         Value::Array(items) => {
             let parts: Vec<String> = items.iter().filter_map(message_from_json).take(3).collect();
-            if parts.is_empty() { None } else { Some(parts.join("; ")) }
+            if parts.is_empty() {
+                None
+            } else {
+                Some(parts.join("; "))
+            }
         }
         _ => None,
     }
@@ -77,7 +87,11 @@ fn field_message(v: &Value) -> Option<String> {
         Value::String(s) => non_empty(s),
         Value::Array(items) => {
             let parts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-            if parts.is_empty() { None } else { Some(parts.join(", ")) }
+            if parts.is_empty() {
+                None
+            } else {
+                Some(parts.join(", "))
+            }
         }
         _ => None,
     }
@@ -85,7 +99,11 @@ fn field_message(v: &Value) -> Option<String> {
 
 fn non_empty(s: &str) -> Option<String> {
     let t = s.trim();
-    if t.is_empty() { None } else { Some(t.to_owned()) }
+    if t.is_empty() {
+        None
+    } else {
+        Some(t.to_owned())
+    }
 }
 
 /// A bounded, sanitised excerpt of a response body for diagnostics.
@@ -136,7 +154,14 @@ fn truncate_chars(s: &str, max_chars: usize) -> String {
 }
 
 const REDACTED: &str = "[REDACTED]";
-const SECRET_KEYS: [&str; 6] = ["access_token", "refresh_token", "id_token", "client_secret", "password", "secret"];
+const SECRET_KEYS: [&str; 6] = [
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "client_secret",
+    "password",
+    "secret",
+];
 
 fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '+' | '/' | '=')
@@ -252,17 +277,23 @@ mod tests {
                 .as_deref(),
             Some("An Outcome must be entered for this Action")
         );
-        assert_eq!(msg(r#"{"Message":"Authorization has been denied"}"#).as_deref(), Some("Authorization has been denied"));
         assert_eq!(
-            msg(r#"{"resultCode":1,"errorMessage":"Details and Category were required"}"#).as_deref(),
+            msg(r#"{"Message":"Authorization has been denied"}"#).as_deref(),
+            Some("Authorization has been denied")
+        );
+        assert_eq!(
+            msg(r#"{"resultCode":1,"errorMessage":"Details and Category were required"}"#)
+                .as_deref(),
             Some("Details and Category were required")
         );
         assert_eq!(
             msg(r#"{"[0].ticket_id":"The ticket_id field is required."}"#).as_deref(),
             Some("[0].ticket_id: The ticket_id field is required.")
         );
-        assert_eq!(msg("Rate Limit Reached - 300 Requests per rolling 5 minute window").as_deref(),
-            Some("Rate Limit Reached - 300 Requests per rolling 5 minute window"));
+        assert_eq!(
+            msg("Rate Limit Reached - 300 Requests per rolling 5 minute window").as_deref(),
+            Some("Rate Limit Reached - 300 Requests per rolling 5 minute window")
+        );
         assert_eq!(msg(""), None);
         assert_eq!(msg("   \n"), None);
         assert_eq!(msg("{}"), None);
@@ -270,7 +301,10 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_and_controls_stripped() {
-        let s = sanitize("Bearer abc.DEF-123\n\u{1b}[31m token eyJhbGciOi.eyJzdWIi.sig", 512);
+        let s = sanitize(
+            "Bearer abc.DEF-123\n\u{1b}[31m token eyJhbGciOi.eyJzdWIi.sig",
+            512,
+        );
         assert!(!s.contains("abc.DEF-123"), "{s}");
         assert!(!s.contains("eyJhbGciOi"), "{s}");
         assert!(!s.contains('\u{1b}'), "{s}");

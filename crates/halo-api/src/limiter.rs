@@ -107,7 +107,11 @@ pub(crate) struct Limiter {
 
 impl Limiter {
     pub(crate) fn new(config: RateLimit) -> Self {
-        Limiter { governor: RateLimiter::direct(config.quota()), config, not_before: Mutex::new(None) }
+        Limiter {
+            governor: RateLimiter::direct(config.quota()),
+            config,
+            not_before: Mutex::new(None),
+        }
     }
 
     pub(crate) fn config(&self) -> &RateLimit {
@@ -118,7 +122,9 @@ impl Limiter {
     pub(crate) async fn acquire(&self) -> Duration {
         let start = Instant::now();
         if self.governor.check().is_err() {
-            self.governor.until_ready_with_jitter(Jitter::up_to(Duration::from_millis(50))).await;
+            self.governor
+                .until_ready_with_jitter(Jitter::up_to(Duration::from_millis(50)))
+                .await;
         }
         start.elapsed()
     }
@@ -152,9 +158,15 @@ mod tests {
     #[test]
     fn pause_honours_retry_after_within_bounds() {
         let rl = RateLimit::default();
-        assert_eq!(rl.pause_for(Some(Duration::from_secs(5))), Duration::from_secs(5));
+        assert_eq!(
+            rl.pause_for(Some(Duration::from_secs(5))),
+            Duration::from_secs(5)
+        );
         assert_eq!(rl.pause_for(None), Duration::from_secs(30));
-        assert_eq!(rl.pause_for(Some(Duration::from_secs(86_400))), Duration::from_secs(300));
+        assert_eq!(
+            rl.pause_for(Some(Duration::from_secs(86_400))),
+            Duration::from_secs(300)
+        );
     }
 
     #[tokio::test]
@@ -163,7 +175,10 @@ mod tests {
         for _ in 0..10 {
             assert!(limiter.acquire().await < Duration::from_millis(40));
         }
-        assert!(limiter.governor.check().is_err(), "the 11th request must wait");
+        assert!(
+            limiter.governor.check().is_err(),
+            "the 11th request must wait"
+        );
         assert!(limiter.pause_remaining().is_none());
         limiter.pause(Some(Duration::from_secs(2)));
         limiter.pause(Some(Duration::from_secs(1)));

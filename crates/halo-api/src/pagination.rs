@@ -54,9 +54,17 @@ impl PageState {
     }
 
     /// Records a page of `len` items whose first item has id `first_id`, with Halo's `record_count` if sent.
-    pub(crate) fn on_page(&mut self, len: usize, record_count: Option<u64>, first_id: Option<&str>) -> PageVerdict {
+    pub(crate) fn on_page(
+        &mut self,
+        len: usize,
+        record_count: Option<u64>,
+        first_id: Option<&str>,
+    ) -> PageVerdict {
         if self.done {
-            return PageVerdict { take: 0, more: false };
+            return PageVerdict {
+                take: 0,
+                more: false,
+            };
         }
         let repeated = match (first_id, self.prev_first_id.as_deref()) {
             (Some(now), Some(before)) => now == before,
@@ -64,7 +72,10 @@ impl PageState {
         };
         if len == 0 || repeated {
             self.done = true;
-            return PageVerdict { take: 0, more: false };
+            return PageVerdict {
+                take: 0,
+                more: false,
+            };
         }
         let mut take = len;
         if let Some(max) = self.max_results {
@@ -79,7 +90,8 @@ impl PageState {
         let count_reached = record_count.is_some_and(|rc| self.yielded >= rc);
         // A short page ends the list, unless Halo's record_count says otherwise (a server capping below our
         // page size); a continued short page still yields at least one new item, so this terminates.
-        let short = (len as u64) < u64::from(self.page_size) && record_count.is_none_or(|rc| self.yielded >= rc);
+        let short = (len as u64) < u64::from(self.page_size)
+            && record_count.is_none_or(|rc| self.yielded >= rc);
         let more = !(max_reached || count_reached || short || self.next_page == u32::MAX);
         self.done = !more;
         PageVerdict { take, more }
@@ -94,7 +106,13 @@ mod tests {
 
     /// A fake Halo list: `total` items, pages capped at `cap`, and optionally re-sending the last page when asked
     /// past the end (as Halo does) and/or omitting record_count.
-    fn serve(total: u64, cap: u32, page_size: u32, page_no: u32, resend_last: bool) -> (usize, Option<String>) {
+    fn serve(
+        total: u64,
+        cap: u32,
+        page_size: u32,
+        page_no: u32,
+        resend_last: bool,
+    ) -> (usize, Option<String>) {
         let size = u64::from(page_size.min(cap));
         let mut start = u64::from(page_no - 1) * size;
         if start >= total && resend_last && total > 0 {
@@ -107,7 +125,14 @@ mod tests {
         (len as usize, Some(start.to_string()))
     }
 
-    fn run(total: u64, cap: u32, page_size: u32, with_count: bool, resend: bool, max: Option<u64>) -> (u32, u64) {
+    fn run(
+        total: u64,
+        cap: u32,
+        page_size: u32,
+        with_count: bool,
+        resend: bool,
+        max: Option<u64>,
+    ) -> (u32, u64) {
         let mut st = PageState::new(page_size, max);
         let mut requests = 0;
         let mut items = 0u64;

@@ -11,8 +11,13 @@ use crate::error::{Error, ErrorKind};
 
 /// Flattens a serialisable struct (or map) into query pairs, in field order.
 pub(crate) fn to_pairs<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, String)>, Error> {
-    let json = serde_json::to_value(value)
-        .map_err(|e| Error::new(ErrorKind::Config, "query parameters could not be serialised").with_source(e))?;
+    let json = serde_json::to_value(value).map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            "query parameters could not be serialised",
+        )
+        .with_source(e)
+    })?;
     let mut out = Vec::new();
     match json {
         Value::Object(map) => {
@@ -21,7 +26,12 @@ pub(crate) fn to_pairs<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, 
             }
         }
         Value::Null => {}
-        _ => return Err(Error::new(ErrorKind::Config, "query parameters must be a struct or map")),
+        _ => {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "query parameters must be a struct or map",
+            ));
+        }
     }
     Ok(out)
 }
@@ -63,12 +73,22 @@ mod tests {
 
     #[test]
     fn flattens_in_field_order() {
-        let q = Q { pageinate: Some(true), page_size: Some(100), search: None, team: vec![1, 2] };
+        let q = Q {
+            pageinate: Some(true),
+            page_size: Some(100),
+            search: None,
+            team: vec![1, 2],
+        };
         let pairs = to_pairs(&q).unwrap();
-        let expected: Vec<(String, String)> = [("pageinate", "true"), ("page_size", "100"), ("team", "1"), ("team", "2")]
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let expected: Vec<(String, String)> = [
+            ("pageinate", "true"),
+            ("page_size", "100"),
+            ("team", "1"),
+            ("team", "2"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
         assert_eq!(pairs, expected);
     }
 
@@ -91,7 +111,8 @@ mod tests {
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
-            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
             ".*".prop_map(Value::String),
         ];
         leaf.prop_recursive(3, 32, 6, |inner| {

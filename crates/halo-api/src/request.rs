@@ -45,7 +45,14 @@ impl RequestParts {
             Route::CreateTicket | Route::AddAction | Route::UploadAttachment => Idempotency::Create,
             _ => Idempotency::Idempotent,
         };
-        RequestParts { method: route.method(), path: route.path(), route, query: Vec::new(), body: None, idempotency }
+        RequestParts {
+            method: route.method(),
+            path: route.path(),
+            route,
+            query: Vec::new(),
+            body: None,
+            idempotency,
+        }
     }
 
     pub(crate) fn query(mut self, pairs: Vec<(String, String)>) -> Self {
@@ -60,7 +67,10 @@ impl RequestParts {
 
     /// The value of the first query parameter `key`, if present.
     pub fn query_value(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -85,7 +95,11 @@ pub(crate) fn post_idempotency(body: &Value) -> Idempotency {
         Value::Array(items) => !items.is_empty() && items.iter().all(has_id),
         other => has_id(other),
     };
-    if all_have_ids { Idempotency::Idempotent } else { Idempotency::Create }
+    if all_have_ids {
+        Idempotency::Idempotent
+    } else {
+        Idempotency::Create
+    }
 }
 
 #[cfg(test)]
@@ -96,11 +110,23 @@ mod tests {
 
     #[test]
     fn posts_without_ids_are_creates() {
-        assert_eq!(post_idempotency(&json!([{"summary": "x"}])), Idempotency::Create);
+        assert_eq!(
+            post_idempotency(&json!([{"summary": "x"}])),
+            Idempotency::Create
+        );
         assert_eq!(post_idempotency(&json!([{"id": 0}])), Idempotency::Create);
-        assert_eq!(post_idempotency(&json!([{"id": 3}, {"summary": "x"}])), Idempotency::Create);
-        assert_eq!(post_idempotency(&json!([{"id": 3}])), Idempotency::Idempotent);
-        assert_eq!(post_idempotency(&json!([{"id": "guid-1"}])), Idempotency::Idempotent);
+        assert_eq!(
+            post_idempotency(&json!([{"id": 3}, {"summary": "x"}])),
+            Idempotency::Create
+        );
+        assert_eq!(
+            post_idempotency(&json!([{"id": 3}])),
+            Idempotency::Idempotent
+        );
+        assert_eq!(
+            post_idempotency(&json!([{"id": "guid-1"}])),
+            Idempotency::Idempotent
+        );
         assert_eq!(post_idempotency(&json!([])), Idempotency::Create);
     }
 }

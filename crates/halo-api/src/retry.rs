@@ -43,7 +43,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries (one attempt). A 401 still gets its one fresh-token retry.
     pub fn none() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     /// Total attempts including the first (at least 1).
@@ -123,7 +126,9 @@ impl RetryPolicy {
         let Some(backoff) = next_backoff else {
             return Decision::GiveUp(GiveUpReason::Attempts);
         };
-        let delay = backoff.min(self.max_delay).max(at_least.unwrap_or(Duration::ZERO));
+        let delay = backoff
+            .min(self.max_delay)
+            .max(at_least.unwrap_or(Duration::ZERO));
         match elapsed.checked_add(delay) {
             Some(end) if end <= self.max_elapsed => Decision::Retry(delay),
             _ => Decision::GiveUp(GiveUpReason::Time),
@@ -187,7 +192,10 @@ pub(crate) fn is_retryable(failure: Failure, idempotency: Idempotency) -> bool {
 /// Whether a create's failure leaves its outcome unknown (sent, no definite answer).
 pub(crate) fn leaves_outcome_unknown(failure: Failure, idempotency: Idempotency) -> bool {
     idempotency == Idempotency::Create
-        && matches!(failure, Failure::Timeout | Failure::Dropped | Failure::Status(502..=504))
+        && matches!(
+            failure,
+            Failure::Timeout | Failure::Dropped | Failure::Status(502..=504)
+        )
 }
 
 #[cfg(test)]
@@ -203,17 +211,29 @@ mod tests {
         assert!(!is_retryable(Failure::Status(503), Idempotency::Create));
         assert!(is_retryable(Failure::Connect, Idempotency::Create));
         assert!(is_retryable(Failure::Status(429), Idempotency::Create));
-        assert!(leaves_outcome_unknown(Failure::Timeout, Idempotency::Create));
-        assert!(!leaves_outcome_unknown(Failure::Timeout, Idempotency::Idempotent));
+        assert!(leaves_outcome_unknown(
+            Failure::Timeout,
+            Idempotency::Create
+        ));
+        assert!(!leaves_outcome_unknown(
+            Failure::Timeout,
+            Idempotency::Idempotent
+        ));
     }
 
     #[test]
     fn reads_retry_the_documented_statuses_only() {
         for s in [429, 502, 503, 504] {
-            assert!(is_retryable(Failure::Status(s), Idempotency::Idempotent), "{s}");
+            assert!(
+                is_retryable(Failure::Status(s), Idempotency::Idempotent),
+                "{s}"
+            );
         }
         for s in [400, 401, 403, 404, 500, 501] {
-            assert!(!is_retryable(Failure::Status(s), Idempotency::Idempotent), "{s}");
+            assert!(
+                !is_retryable(Failure::Status(s), Idempotency::Idempotent),
+                "{s}"
+            );
         }
     }
 
@@ -227,7 +247,13 @@ mod tests {
     #[test]
     fn retry_after_beyond_budget_gives_up() {
         let p = RetryPolicy::default().max_elapsed(Duration::from_secs(10));
-        let d = p.decide(1, Duration::ZERO, true, Some(Duration::from_secs(1)), Some(Duration::from_secs(30)));
+        let d = p.decide(
+            1,
+            Duration::ZERO,
+            true,
+            Some(Duration::from_secs(1)),
+            Some(Duration::from_secs(30)),
+        );
         assert_eq!(d, Decision::GiveUp(GiveUpReason::Time));
     }
 

@@ -100,7 +100,10 @@ impl Route {
     /// The HTTP method.
     pub fn method(&self) -> Method {
         match self {
-            Route::CreateTicket | Route::UpdateTicket | Route::AddAction | Route::UploadAttachment => Method::POST,
+            Route::CreateTicket
+            | Route::UpdateTicket
+            | Route::AddAction
+            | Route::UploadAttachment => Method::POST,
             Route::DeleteTicket { .. } => Method::DELETE,
             Route::Raw { method, .. } => method.clone(),
             _ => Method::GET,
@@ -195,7 +198,9 @@ impl Route {
             Route::UpdateTicket,
             Route::DeleteTicket { id: t },
             Route::ListActions,
-            Route::GetAction { id: ActionId::new(t, 1) },
+            Route::GetAction {
+                id: ActionId::new(t, 1),
+            },
             Route::AddAction,
             Route::ListStatuses,
             Route::ListTicketTypes,
@@ -204,7 +209,9 @@ impl Route {
             Route::ListTeams,
             Route::ListAgents,
             Route::GetAgentMe,
-            Route::GetAgent { id: AgentId::new(1) },
+            Route::GetAgent {
+                id: AgentId::new(1),
+            },
             Route::ListOutcomes,
             Route::ListCategories,
             Route::ListClients,
@@ -214,7 +221,9 @@ impl Route {
             Route::ListFieldInfo,
             Route::UploadAttachment,
             Route::ListAttachments,
-            Route::DownloadAttachment { id: AttachmentId::new(1) },
+            Route::DownloadAttachment {
+                id: AttachmentId::new(1),
+            },
         ]
     }
 }
@@ -235,9 +244,14 @@ mod tests {
 
     #[test]
     fn paths_fill_ids() {
-        let a = Route::GetAction { id: ActionId::new(TicketId::new(9), 3) };
+        let a = Route::GetAction {
+            id: ActionId::new(TicketId::new(9), 3),
+        };
         assert_eq!(a.path(), "/api/Actions/3");
-        let raw = Route::Raw { method: Method::GET, path: "Webhook".into() };
+        let raw = Route::Raw {
+            method: Method::GET,
+            path: "Webhook".into(),
+        };
         assert_eq!(raw.path(), "/api/Webhook");
         assert_eq!(raw.template(), "/api/{raw}");
     }

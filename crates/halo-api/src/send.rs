@@ -53,7 +53,11 @@ impl HaloClient {
         self.execute_inner(parts, request_id).instrument(span).await
     }
 
-    async fn execute_inner(&self, parts: &RequestParts, request_id: Uuid) -> Result<RawResponse, Error> {
+    async fn execute_inner(
+        &self,
+        parts: &RequestParts,
+        request_id: Uuid,
+    ) -> Result<RawResponse, Error> {
         let inner = &self.inner;
         let route = parts.route.template();
         let method_str = static_method(&parts.method);
@@ -67,7 +71,9 @@ impl HaloClient {
         let span = tracing::Span::current();
 
         loop {
-            self.wait_for_slot(route, start).await.map_err(|e| e.with_route(method_str, route).with_attempts(attempt))?;
+            self.wait_for_slot(route, start)
+                .await
+                .map_err(|e| e.with_route(method_str, route).with_attempts(attempt))?;
             attempt += 1;
             counted += 1;
             span.record("attempt", attempt);
@@ -97,10 +103,17 @@ impl HaloClient {
                 },
             };
 
-            let AttemptFailure { error, failure, at_least } = failure;
+            let AttemptFailure {
+                error,
+                failure,
+                at_least,
+            } = failure;
             let error = error.with_route(method_str, route).with_attempts(attempt);
             if leaves_outcome_unknown(failure, parts.idempotency) {
-                tracing::warn!(attempt, "create sent but no answer arrived; not retried (outcome unknown)");
+                tracing::warn!(
+                    attempt,
+                    "create sent but no answer arrived; not retried (outcome unknown)"
+                );
                 return Err(outcome_unknown(error));
             }
             let retryable = is_retryable(failure, parts.idempotency);
@@ -168,7 +181,10 @@ impl HaloClient {
         let route = parts.route.template();
         let url = format!("{}{}", inner.origin, parts.path);
         let auth = token.authorization_header().ok_or_else(|| AttemptFailure {
-            error: Error::new(ErrorKind::Auth, "the access token contains characters a header cannot carry"),
+            error: Error::new(
+                ErrorKind::Auth,
+                "the access token contains characters a header cannot carry",
+            ),
             failure: Failure::Token { retryable: false },
             at_least: None,
         })?;
@@ -219,35 +235,62 @@ impl HaloClient {
         inner.observer.on_attempt(&ev);
         let span = tracing::Span::current();
         span.record("status", status);
-        span.record("latency_ms", u64::try_from(ev.latency.as_millis()).unwrap_or(u64::MAX));
-        tracing::debug!(attempt, status, latency_ms = elapsed_ms(sent), body_bytes = body.len(), "halo response");
+        span.record(
+            "latency_ms",
+            u64::try_from(ev.latency.as_millis()).unwrap_or(u64::MAX),
+        );
+        tracing::debug!(
+            attempt,
+            status,
+            latency_ms = elapsed_ms(sent),
+            body_bytes = body.len(),
+            "halo response"
+        );
 
         if (200..300).contains(&status) {
-            return Ok(RawResponse { status, headers, body });
+            return Ok(RawResponse {
+                status,
+                headers,
+                body,
+            });
         }
         if (300..400).contains(&status) {
-            let to = headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("?");
+            let to = headers
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("?");
             let to = to.split('?').next().unwrap_or("?").to_owned();
             return Err(AttemptFailure {
                 error: Error::from_response(ErrorKind::Config, status, &body)
                     .redact_literal(token.expose_secret())
-                    .with_message(format!("Halo redirected to {to}; configure that URL as the resource server")),
+                    .with_message(format!(
+                        "Halo redirected to {to}; configure that URL as the resource server"
+                    )),
                 failure: Failure::Status(status),
                 at_least: None,
             });
         }
         // Redact the token this request carried, in case Halo (or a proxy) echoes it back.
-        let mut error = Error::from_response(kind_for_status(status), status, &body).redact_literal(token.expose_secret());
+        let mut error = Error::from_response(kind_for_status(status), status, &body)
+            .redact_literal(token.expose_secret());
         let mut at_least = None;
         if status == 429 {
             let retry_after = parse_retry_after(&headers);
             let pause = inner.limiter.pause(retry_after);
             inner.observer.on_rate_limited(route, pause);
-            tracing::warn!(attempt, pause_ms = pause.as_millis() as u64, "429 from Halo; pausing all callers");
+            tracing::warn!(
+                attempt,
+                pause_ms = pause.as_millis() as u64,
+                "429 from Halo; pausing all callers"
+            );
             at_least = inner.limiter.pause_remaining().or(Some(pause));
             error = error.with_retry_after(Some(pause));
         }
-        Err(AttemptFailure { error, failure: Failure::Status(status), at_least })
+        Err(AttemptFailure {
+            error,
+            failure: Failure::Status(status),
+            at_least,
+        })
     }
 }
 
@@ -290,14 +333,30 @@ fn transport_failure(e: reqwest::Error) -> AttemptFailure {
     }
     // is_connect first: a connect timeout is both, and nothing was sent then.
     let (kind, failure, what) = if e.is_connect() {
-        let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+        let kind = if e.is_timeout() {
+            ErrorKind::Timeout
+        } else {
+            ErrorKind::Transport
+        };
         (kind, Failure::Connect, "could not connect to Halo")
     } else if e.is_timeout() {
-        (ErrorKind::Timeout, Failure::Timeout, "Halo did not answer within the request timeout")
+        (
+            ErrorKind::Timeout,
+            Failure::Timeout,
+            "Halo did not answer within the request timeout",
+        )
     } else {
-        (ErrorKind::Transport, Failure::Dropped, "the connection to Halo failed during the request")
+        (
+            ErrorKind::Transport,
+            Failure::Dropped,
+            "the connection to Halo failed during the request",
+        )
     };
-    AttemptFailure { error: Error::new(kind, what).with_source(e), failure, at_least: None }
+    AttemptFailure {
+        error: Error::new(kind, what).with_source(e),
+        failure,
+        at_least: None,
+    }
 }
 
 fn token_failure(e: AuthError) -> AttemptFailure {
@@ -313,17 +372,26 @@ fn token_failure(e: AuthError) -> AttemptFailure {
     if let Some(s) = status {
         error = error.with_message(format!("the token endpoint answered HTTP {s}"));
     }
-    AttemptFailure { error: error.with_source(e), failure: Failure::Token { retryable }, at_least: None }
+    AttemptFailure {
+        error: error.with_source(e),
+        failure: Failure::Token { retryable },
+        at_least: None,
+    }
 }
 
 /// `Retry-After` as seconds or an HTTP date.
 pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let v = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
+        return (secs.is_finite() && secs >= 0.0)
+            .then(|| Duration::from_secs_f64(secs.min(86_400.0)));
     }
     let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
     let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
@@ -331,24 +399,37 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Decodes a JSON body into `T`.
-pub(crate) fn decode<T: DeserializeOwned>(resp: &RawResponse, parts: &RequestParts) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(
+    resp: &RawResponse,
+    parts: &RequestParts,
+) -> Result<T, Error> {
     serde_json::from_slice(&resp.body).map_err(|e| decode_error(resp, parts, e))
 }
 
 /// Decodes a POST answer: Halo returns the saved object, or an array (with `returnall`) of which the last is taken.
-pub(crate) fn decode_one<T: DeserializeOwned>(resp: &RawResponse, parts: &RequestParts) -> Result<T, Error> {
+pub(crate) fn decode_one<T: DeserializeOwned>(
+    resp: &RawResponse,
+    parts: &RequestParts,
+) -> Result<T, Error> {
     let value: Value = decode(resp, parts)?;
     let value = match value {
         Value::Array(mut items) => items.pop().ok_or_else(|| {
-            Error::new(ErrorKind::Decode, "Halo answered with an empty array where a record was expected")
-                .with_route(static_method(&parts.method), parts.route.template())
+            Error::new(
+                ErrorKind::Decode,
+                "Halo answered with an empty array where a record was expected",
+            )
+            .with_route(static_method(&parts.method), parts.route.template())
         })?,
         other => other,
     };
     serde_json::from_value(value).map_err(|e| decode_error(resp, parts, e))
 }
 
-pub(crate) fn decode_error(resp: &RawResponse, parts: &RequestParts, e: serde_json::Error) -> Error {
+pub(crate) fn decode_error(
+    resp: &RawResponse,
+    parts: &RequestParts,
+    e: serde_json::Error,
+) -> Error {
     let mut err = Error::from_response(ErrorKind::Decode, resp.status, &resp.body)
         .with_message(format!("the response did not have the expected shape: {e}"))
         .with_route(static_method(&parts.method), parts.route.template());
@@ -375,7 +456,10 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(http::header::RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(parse_retry_after(&h), Some(Duration::from_secs(7)));
-        h.insert(http::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        h.insert(
+            http::header::RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(parse_retry_after(&h), Some(Duration::ZERO));
         h.insert(http::header::RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(parse_retry_after(&h), None);

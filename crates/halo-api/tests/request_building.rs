@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use halo_api::{
-    ActionId, AgentId, AttachmentId, ClientId, DateSearch, FieldId, HaloClient, Idempotency, NewAction,
-    NewAttachment, NewTicket, OutcomeId, OutcomeRef, RequestParts, SiteId, SlaId, StatusId, TeamId, TicketId,
-    TicketTypeId, TicketUpdate, UserId,
+    ActionId, AgentId, AttachmentId, ClientId, DateSearch, FieldId, HaloClient, Idempotency,
+    NewAction, NewAttachment, NewTicket, OutcomeId, OutcomeRef, RequestParts, SiteId, SlaId,
+    StatusId, TeamId, TicketId, TicketTypeId, TicketUpdate, UserId,
 };
 use halo_auth::StaticToken;
 use serde_json::json;
@@ -30,7 +30,11 @@ fn tickets() {
     snap("get_ticket", &c.get_ticket(TicketId::new(42)).build());
     snap(
         "get_ticket_includes",
-        &c.get_ticket(TicketId::new(42)).include_details(true).include_last_action(false).no_cache(true).build(),
+        &c.get_ticket(TicketId::new(42))
+            .include_details(true)
+            .include_last_action(false)
+            .no_cache(true)
+            .build(),
     );
     snap("list_tickets_default", &c.list_tickets().build());
     let since = Utc.with_ymd_and_hms(2026, 12, 1, 8, 30, 0).unwrap();
@@ -57,26 +61,58 @@ fn tickets() {
     snap("list_tickets_filtered_page3", &filtered.build_page(3));
     snap(
         "list_tickets_closed_deleted_unpaged",
-        &c.list_tickets().closed_only(true).deleted(true).count(10).paginate(false).build(),
+        &c.list_tickets()
+            .closed_only(true)
+            .deleted(true)
+            .count(10)
+            .paginate(false)
+            .build(),
     );
-    let new = NewTicket::new("VPN down for Finance").details_html("<p>since 09:00</p>").ticket_type(TicketTypeId::new(1));
+    let new = NewTicket::new("VPN down for Finance")
+        .details_html("<p>since 09:00</p>")
+        .ticket_type(TicketTypeId::new(1));
     let create = c.create_ticket(new).build();
     assert_eq!(create.idempotency, Idempotency::Create);
-    assert!(create.body.as_ref().unwrap().is_array(), "POST bodies are arrays");
+    assert!(
+        create.body.as_ref().unwrap().is_array(),
+        "POST bodies are arrays"
+    );
     snap("create_ticket", &create);
-    let update = c.update_ticket(TicketUpdate::new(TicketId::new(4242)).status(StatusId::new(9))).build();
+    let update = c
+        .update_ticket(TicketUpdate::new(TicketId::new(4242)).status(StatusId::new(9)))
+        .build();
     assert_eq!(update.idempotency, Idempotency::Idempotent);
-    assert_eq!(update.body.as_ref().unwrap()[0]["id"], json!(4242), "updates always carry id");
+    assert_eq!(
+        update.body.as_ref().unwrap()[0]["id"],
+        json!(4242),
+        "updates always carry id"
+    );
     snap("update_ticket", &update);
-    snap("delete_ticket", &c.delete_ticket(TicketId::new(7)).reason("duplicate of 6").build());
+    snap(
+        "delete_ticket",
+        &c.delete_ticket(TicketId::new(7))
+            .reason("duplicate of 6")
+            .build(),
+    );
 }
 
 #[test]
 fn actions() {
     let c = client();
     let t = TicketId::new(4242);
-    snap("list_actions", &c.list_actions(t).exclude_system(true).include_html_note(true).build());
-    snap("get_action", &c.get_action(ActionId::new(t, 3)).include_details(true).build());
+    snap(
+        "list_actions",
+        &c.list_actions(t)
+            .exclude_system(true)
+            .include_html_note(true)
+            .build(),
+    );
+    snap(
+        "get_action",
+        &c.get_action(ActionId::new(t, 3))
+            .include_details(true)
+            .build(),
+    );
     let note = NewAction::new(t, OutcomeRef::Name("Private Note".into()))
         .note_html("<p>Checked logs</p>")
         .hidden_from_user(true)
@@ -84,47 +120,105 @@ fn actions() {
     let add = c.add_action(note).build();
     assert_eq!(add.idempotency, Idempotency::Create);
     snap("add_action", &add);
-    snap("add_action_outcome_id", &c.add_action(NewAction::new(t, OutcomeId::new(7)).note("plain")).build());
+    snap(
+        "add_action_outcome_id",
+        &c.add_action(NewAction::new(t, OutcomeId::new(7)).note("plain"))
+            .build(),
+    );
 }
 
 #[test]
 fn lookups() {
     let c = client();
-    snap("list_statuses", &c.list_statuses().exclude_pending(true).build());
-    snap("list_ticket_types", &c.list_ticket_types().can_create_only(true).build());
-    snap("list_priorities", &c.list_priorities().sla(SlaId::new(1)).build());
+    snap(
+        "list_statuses",
+        &c.list_statuses().exclude_pending(true).build(),
+    );
+    snap(
+        "list_ticket_types",
+        &c.list_ticket_types().can_create_only(true).build(),
+    );
+    snap(
+        "list_priorities",
+        &c.list_priorities().sla(SlaId::new(1)).build(),
+    );
     snap("list_slas", &c.list_slas().build());
     snap("list_teams", &c.list_teams().build());
-    snap("list_agents", &c.list_agents().search("ann").include_unassigned(true).build());
-    snap("get_agent", &c.get_agent(AgentId::new(3)).include_details(true).build());
-    snap("get_agent_me", &c.get_agent_me().include_details(true).build());
-    snap("list_outcomes", &c.list_outcomes().ticket_type(TicketTypeId::new(1)).build());
+    snap(
+        "list_agents",
+        &c.list_agents()
+            .search("ann")
+            .include_unassigned(true)
+            .build(),
+    );
+    snap(
+        "get_agent",
+        &c.get_agent(AgentId::new(3)).include_details(true).build(),
+    );
+    snap(
+        "get_agent_me",
+        &c.get_agent_me().include_details(true).build(),
+    );
+    snap(
+        "list_outcomes",
+        &c.list_outcomes().ticket_type(TicketTypeId::new(1)).build(),
+    );
     snap("list_categories", &c.list_categories().slot(1).build());
     snap("list_clients", &c.list_clients().search("contoso").build());
-    snap("list_sites", &c.list_sites().client(ClientId::new(12)).build());
-    snap("list_users", &c.list_users().search("a@b.example").page_size(50).build());
+    snap(
+        "list_sites",
+        &c.list_sites().client(ClientId::new(12)).build(),
+    );
+    snap(
+        "list_users",
+        &c.list_users().search("a@b.example").page_size(50).build(),
+    );
     snap("get_user", &c.get_user(UserId::new(38)).build());
-    snap("list_field_info", &c.list_field_info().type_id(1).include_values(true).build());
+    snap(
+        "list_field_info",
+        &c.list_field_info().type_id(1).include_values(true).build(),
+    );
 }
 
 #[test]
 fn attachments_and_raw() {
     let c = client();
-    let up = NewAttachment::new("log.txt", "text/plain", b"Hello".to_vec()).ticket(TicketId::new(4242));
+    let up =
+        NewAttachment::new("log.txt", "text/plain", b"Hello".to_vec()).ticket(TicketId::new(4242));
     let upload = c.upload_attachment(up).build();
     assert_eq!(upload.idempotency, Idempotency::Create);
     snap("upload_attachment", &upload);
-    snap("list_attachments", &c.list_attachments(TicketId::new(4242)).build());
+    snap(
+        "list_attachments",
+        &c.list_attachments(TicketId::new(4242)).build(),
+    );
     snap(
         "list_attachments_of_action",
-        &c.list_attachments(TicketId::new(1)).action(ActionId::new(TicketId::new(4242), 2)).build(),
+        &c.list_attachments(TicketId::new(1))
+            .action(ActionId::new(TicketId::new(4242), 2))
+            .build(),
     );
-    snap("download_attachment", &c.download_attachment(AttachmentId::new(2967)).build());
-    let raw = c.raw(http::Method::POST, "/api/Webhook?x=1", vec![("returnall".into(), "true".into())], Some(json!([{"id": "abc"}])));
+    snap(
+        "download_attachment",
+        &c.download_attachment(AttachmentId::new(2967)).build(),
+    );
+    let raw = c.raw(
+        http::Method::POST,
+        "/api/Webhook?x=1",
+        vec![("returnall".into(), "true".into())],
+        Some(json!([{"id": "abc"}])),
+    );
     let parts = raw.build();
     assert_eq!(parts.path, "/api/Webhook");
     assert_eq!(parts.idempotency, Idempotency::Idempotent);
     snap("raw_post_update", &parts);
-    let raw_create = c.raw(http::Method::POST, "Webhook", vec![], Some(json!([{"name": "x"}]))).build();
+    let raw_create = c
+        .raw(
+            http::Method::POST,
+            "Webhook",
+            vec![],
+            Some(json!([{"name": "x"}])),
+        )
+        .build();
     assert_eq!(raw_create.idempotency, Idempotency::Create);
 }

@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use halo_api::{
-    ActionId, AgentId, AttachmentId, ClientId, DateSearch, FieldId, HaloClient, NewAction, NewAttachment, NewTicket,
-    OutcomeRef, RequestParts, Route, SiteId, SlaId, StatusId, TeamId, TicketId, TicketTypeId, TicketUpdate, UserId,
+    ActionId, AgentId, AttachmentId, ClientId, DateSearch, FieldId, HaloClient, NewAction,
+    NewAttachment, NewTicket, OutcomeRef, RequestParts, Route, SiteId, SlaId, StatusId, TeamId,
+    TicketId, TicketTypeId, TicketUpdate, UserId,
 };
 use halo_auth::StaticToken;
 use serde_json::Value;
@@ -37,7 +38,10 @@ fn swagger() -> Option<Value> {
     match std::fs::read(&path) {
         Ok(bytes) => Some(serde_json::from_slice(&bytes).expect("swagger.json parses")),
         Err(_) => {
-            println!("NOTICE: {} not found; swagger conformance test skipped", path.display());
+            println!(
+                "NOTICE: {} not found; swagger conformance test skipped",
+                path.display()
+            );
             None
         }
     }
@@ -92,7 +96,9 @@ fn maximal_requests() -> Vec<RequestParts> {
             .include_custom_fields(&[FieldId::new(1)])
             .include_last_action(true)
             .build(),
-        c.create_ticket(NewTicket::new("x")).return_all(true).build(),
+        c.create_ticket(NewTicket::new("x"))
+            .return_all(true)
+            .build(),
         c.update_ticket(TicketUpdate::new(t).summary("x")).build(),
         c.delete_ticket(t).reason("x").build(),
         c.list_actions(t)
@@ -105,13 +111,34 @@ fn maximal_requests() -> Vec<RequestParts> {
             .include_attachments(true)
             .include_agent_details(true)
             .build(),
-        c.get_action(ActionId::new(t, 1)).include_details(true).include_email(true).build(),
-        c.add_action(NewAction::new(t, OutcomeRef::Name("x".into())).note("n")).build(),
-        c.list_statuses().ticket_type(TicketTypeId::new(1)).exclude_pending(true).exclude_closed(true).show_all(true).domain("reqs").build(),
-        c.list_ticket_types().show_inactive(true).can_create_only(true).client(ClientId::new(1)).show_all(true).domain("reqs").build(),
+        c.get_action(ActionId::new(t, 1))
+            .include_details(true)
+            .include_email(true)
+            .build(),
+        c.add_action(NewAction::new(t, OutcomeRef::Name("x".into())).note("n"))
+            .build(),
+        c.list_statuses()
+            .ticket_type(TicketTypeId::new(1))
+            .exclude_pending(true)
+            .exclude_closed(true)
+            .show_all(true)
+            .domain("reqs")
+            .build(),
+        c.list_ticket_types()
+            .show_inactive(true)
+            .can_create_only(true)
+            .client(ClientId::new(1))
+            .show_all(true)
+            .domain("reqs")
+            .build(),
         c.list_priorities().sla(SlaId::new(1)).build(),
         c.list_slas().show_priorities(true).build(),
-        c.list_teams().include_disabled(true).include_enabled(true).show_all(true).domain("reqs").build(),
+        c.list_teams()
+            .include_disabled(true)
+            .include_enabled(true)
+            .show_all(true)
+            .domain("reqs")
+            .build(),
         c.list_agents()
             .search("a")
             .team(TeamId::new(1))
@@ -124,10 +151,29 @@ fn maximal_requests() -> Vec<RequestParts> {
             .build(),
         c.get_agent(AgentId::new(1)).include_details(true).build(),
         c.get_agent_me().include_details(true).build(),
-        c.list_outcomes().ticket_type(TicketTypeId::new(1)).show_hidden(true).exclude_system_actions(true).build(),
-        c.list_categories().slot(1).ticket_type(TicketTypeId::new(1)).team(TeamId::new(1)).client(ClientId::new(1)).build(),
-        c.list_clients().search("a").include_active(true).include_inactive(true).top_level(1).build(),
-        c.list_sites().search("a").client(ClientId::new(1)).include_active(true).include_inactive(true).build(),
+        c.list_outcomes()
+            .ticket_type(TicketTypeId::new(1))
+            .show_hidden(true)
+            .exclude_system_actions(true)
+            .build(),
+        c.list_categories()
+            .slot(1)
+            .ticket_type(TicketTypeId::new(1))
+            .team(TeamId::new(1))
+            .client(ClientId::new(1))
+            .build(),
+        c.list_clients()
+            .search("a")
+            .include_active(true)
+            .include_inactive(true)
+            .top_level(1)
+            .build(),
+        c.list_sites()
+            .search("a")
+            .client(ClientId::new(1))
+            .include_active(true)
+            .include_inactive(true)
+            .build(),
         c.list_users()
             .search("a")
             .client(ClientId::new(1))
@@ -137,22 +183,39 @@ fn maximal_requests() -> Vec<RequestParts> {
             .exclude_agents(true)
             .build(),
         c.get_user(UserId::new(1)).include_details(true).build(),
-        c.list_field_info().type_id(1).include_values(true).domain("reqs").build(),
-        c.upload_attachment(NewAttachment::new("a.txt", "text/plain", b"x".to_vec()).ticket(t).action(1).note("n")).build(),
+        c.list_field_info()
+            .type_id(1)
+            .include_values(true)
+            .domain("reqs")
+            .build(),
+        c.upload_attachment(
+            NewAttachment::new("a.txt", "text/plain", b"x".to_vec())
+                .ticket(t)
+                .action(1)
+                .note("n"),
+        )
+        .build(),
         c.list_attachments(t).action(ActionId::new(t, 1)).build(),
         c.download_attachment(AttachmentId::new(1)).build(),
     ]
 }
 
 fn swagger_path(template: &str) -> &str {
-    template.strip_prefix("/api").expect("templates start with /api")
+    template
+        .strip_prefix("/api")
+        .expect("templates start with /api")
 }
 
 fn operation<'a>(swagger: &'a Value, route: &Route) -> &'a Value {
     let path = swagger_path(route.template());
     let method = route.method().as_str().to_ascii_lowercase();
     let op = &swagger["paths"][path][&method];
-    assert!(op.is_object(), "{} {} is not in Halo's swagger", route.method(), route.template());
+    assert!(
+        op.is_object(),
+        "{} {} is not in Halo's swagger",
+        route.method(),
+        route.template()
+    );
     op
 }
 
@@ -175,7 +238,12 @@ fn every_query_parameter_is_declared() {
         let op = operation(&swagger, &parts.route);
         let declared: BTreeSet<&str> = op["parameters"]
             .as_array()
-            .map(|ps| ps.iter().filter(|p| p["in"] == "query").filter_map(|p| p["name"].as_str()).collect())
+            .map(|ps| {
+                ps.iter()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| p["name"].as_str())
+                    .collect()
+            })
             .unwrap_or_default();
         for (key, _) in &parts.query {
             assert!(
@@ -195,8 +263,15 @@ fn every_body_field_is_in_the_request_schema() {
         let Some(body) = &parts.body else { continue };
         let op = operation(&swagger, &parts.route);
         let schema = &op["requestBody"]["content"]["application/json"]["schema"];
-        assert_eq!(schema["type"], "array", "{} takes an array body", parts.route.template());
-        let reference = schema["items"]["$ref"].as_str().expect("items are a schema ref");
+        assert_eq!(
+            schema["type"],
+            "array",
+            "{} takes an array body",
+            parts.route.template()
+        );
+        let reference = schema["items"]["$ref"]
+            .as_str()
+            .expect("items are a schema ref");
         let name = reference.rsplit('/').next().unwrap();
         let props = &swagger["components"]["schemas"][name]["properties"];
         let items = body.as_array().expect("POST bodies are arrays");

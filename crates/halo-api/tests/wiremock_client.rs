@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use futures::{StreamExt, TryStreamExt};
-use halo_api::{CountingObserver, ErrorKind, NewTicket, RetryPolicy, TicketId, TicketUpdate, StatusId};
+use halo_api::{
+    CountingObserver, ErrorKind, NewTicket, RetryPolicy, StatusId, TicketId, TicketUpdate,
+};
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -30,11 +32,15 @@ async fn token_is_requested_with_the_tenant_and_used_as_bearer() {
         .and(path("/api/Agent/me"))
         .and(header("authorization", "Bearer tok-tenant-1"))
         .and(wiremock::matchers::header_exists("x-request-id"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 3, "name": "API Agent"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": 3, "name": "API Agent"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let client = builder(&server, credentials(&server, Some("acme"), SECRET)).build().unwrap();
+    let client = builder(&server, credentials(&server, Some("acme"), SECRET))
+        .build()
+        .unwrap();
     let me = client.get_agent_me().send().await.unwrap();
     assert_eq!(me.id.get(), 3);
 }
@@ -44,7 +50,11 @@ async fn hundred_concurrent_calls_on_an_empty_cache_make_one_token_request() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/auth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-one")).set_delay(Duration::from_millis(200)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_body("tok-one"))
+                .set_delay(Duration::from_millis(200)),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -64,7 +74,10 @@ async fn hundred_concurrent_calls_on_an_empty_cache_make_one_token_request() {
     for r in futures::future::join_all(calls).await {
         assert_eq!(r.unwrap().unwrap().len(), 1);
     }
-    assert_eq!(halo_auth::TokenProvider::stats(tokens.as_ref()).tokens_fetched, 1);
+    assert_eq!(
+        halo_auth::TokenProvider::stats(tokens.as_ref()).tokens_fetched,
+        1
+    );
 }
 
 #[tokio::test]
@@ -79,7 +92,11 @@ async fn a_burst_of_401s_causes_one_refresh() {
         .await;
     Mock::given(method("POST"))
         .and(path("/auth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-new")).set_delay(Duration::from_millis(100)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_body("tok-new"))
+                .set_delay(Duration::from_millis(100)),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -110,7 +127,10 @@ async fn a_burst_of_401s_causes_one_refresh() {
         .iter()
         .filter(|r| r.url.path() == "/auth/token")
         .count();
-    assert_eq!(token_requests, 2, "one initial token and exactly one refresh");
+    assert_eq!(
+        token_requests, 2,
+        "one initial token and exactly one refresh"
+    );
 }
 
 #[tokio::test]
@@ -123,7 +143,11 @@ async fn a_401_that_persists_is_an_auth_error_after_one_refresh() {
         .mount(&server)
         .await;
     let client = static_client(&server);
-    let err = client.get_ticket(TicketId::new(5)).send().await.unwrap_err();
+    let err = client
+        .get_ticket(TicketId::new(5))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Auth);
     assert_eq!(err.status(), Some(401));
 }
@@ -155,7 +179,11 @@ async fn a_429_with_retry_after_waits_then_succeeds() {
     let started = Instant::now();
     let ticket = client.get_ticket(TicketId::new(1)).send().await.unwrap();
     assert_eq!(ticket.summary.as_deref(), Some("ok"));
-    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After was honoured: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After was honoured: {:?}",
+        started.elapsed()
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
     assert_eq!(counters.rate_limited(), 1);
     assert_eq!(counters.retries(), 1);
@@ -184,7 +212,9 @@ async fn a_429_pauses_every_caller_of_the_client() {
     let arrivals = Arc::new(Mutex::new(Vec::new()));
     Mock::given(method("GET"))
         .and(path("/api/Outcome"))
-        .respond_with(FirstIs429 { arrivals: arrivals.clone() })
+        .respond_with(FirstIs429 {
+            arrivals: arrivals.clone(),
+        })
         .mount(&server)
         .await;
     let client = static_client(&server);
@@ -197,7 +227,10 @@ async fn a_429_pauses_every_caller_of_the_client() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(client.rate_limit_pause().is_some(), "the 429 set a shared pause");
+    assert!(
+        client.rate_limit_pause().is_some(),
+        "the 429 set a shared pause"
+    );
     let others: Vec<_> = (0..5)
         .map(|_| {
             let c = client.clone();
@@ -211,7 +244,10 @@ async fn a_429_pauses_every_caller_of_the_client() {
     let a = arrivals.lock().unwrap();
     assert_eq!(a.len(), 7, "one 429, the retry, five others");
     for t in &a[1..] {
-        assert!(t.duration_since(a[0]) >= Duration::from_millis(950), "a request went out during the pause");
+        assert!(
+            t.duration_since(a[0]) >= Duration::from_millis(950),
+            "a request went out during the pause"
+        );
     }
 }
 
@@ -226,11 +262,17 @@ async fn server_errors_are_retried_a_bounded_number_of_times() {
         .await;
     Mock::given(method("GET"))
         .and(path("/api/Priority"))
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"ClassName": "System.Exception", "Message": "boom"})))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"ClassName": "System.Exception", "Message": "boom"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let client = builder(&server, Arc::new(halo_auth::StaticToken::new("t-5xx"))).retry(fast_retry(3)).build().unwrap();
+    let client = builder(&server, Arc::new(halo_auth::StaticToken::new("t-5xx")))
+        .retry(fast_retry(3))
+        .build()
+        .unwrap();
     let err = client.list_slas().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(err.status(), Some(503));
@@ -254,12 +296,23 @@ async fn retries_stop_at_the_time_budget() {
         .min_delay(Duration::from_millis(100))
         .max_delay(Duration::from_millis(200))
         .max_elapsed(Duration::from_millis(700));
-    let client = builder(&server, Arc::new(halo_auth::StaticToken::new("t-budget"))).retry(policy).build().unwrap();
+    let client = builder(&server, Arc::new(halo_auth::StaticToken::new("t-budget")))
+        .retry(policy)
+        .build()
+        .unwrap();
     let started = Instant::now();
     let err = client.list_teams().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Server);
-    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
-    assert!(err.attempts() >= 2 && err.attempts() < 10, "{}", err.attempts());
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        err.attempts() >= 2 && err.attempts() < 10,
+        "{}",
+        err.attempts()
+    );
 }
 
 #[tokio::test]
@@ -267,17 +320,29 @@ async fn a_create_whose_response_is_lost_is_not_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/Tickets"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 9500})).set_delay(Duration::from_secs(3)))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": 9500}))
+                .set_delay(Duration::from_secs(3)),
+        )
         .mount(&server)
         .await;
     let client = builder(&server, Arc::new(halo_auth::StaticToken::new("t-create")))
         .timeouts(Duration::from_secs(1), Duration::from_millis(300))
         .build()
         .unwrap();
-    let err = client.create_ticket(NewTicket::new("printer on fire")).send().await.unwrap_err();
+    let err = client
+        .create_ticket(NewTicket::new("printer on fire"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
     assert!(err.to_string().contains("not retried"), "{err}");
-    assert_eq!(server.received_requests().await.unwrap().len(), 1, "a create is sent once");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "a create is sent once"
+    );
 }
 
 #[tokio::test]
@@ -285,7 +350,11 @@ async fn an_update_whose_response_is_lost_is_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/Tickets"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 4242})).set_delay(Duration::from_secs(3)))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": 4242}))
+                .set_delay(Duration::from_secs(3)),
+        )
         .mount(&server)
         .await;
     let client = builder(&server, Arc::new(halo_auth::StaticToken::new("t-update")))
@@ -315,9 +384,17 @@ async fn a_create_is_retried_when_the_connection_was_never_made() {
         .retry(fast_retry(3))
         .build()
         .unwrap();
-    let err = client.create_ticket(NewTicket::new("x")).send().await.unwrap_err();
+    let err = client
+        .create_ticket(NewTicket::new("x"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
-    assert_eq!(err.attempts(), 3, "connect failures are retried even for creates");
+    assert_eq!(
+        err.attempts(),
+        3,
+        "connect failures are retried even for creates"
+    );
 }
 
 /// Serves `total` tickets, capping pages at 100 whatever page_size asks, and counts page requests.
@@ -329,13 +406,27 @@ struct TicketPages {
 impl Respond for TicketPages {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         self.requests.fetch_add(1, Ordering::SeqCst);
-        let q = |k: &str| req.url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.parse::<u64>().unwrap());
-        assert_eq!(req.url.query_pairs().find(|(k, _)| k == "pageinate").unwrap().1, "true");
+        let q = |k: &str| {
+            req.url
+                .query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.parse::<u64>().unwrap())
+        };
+        assert_eq!(
+            req.url
+                .query_pairs()
+                .find(|(k, _)| k == "pageinate")
+                .unwrap()
+                .1,
+            "true"
+        );
         let size = q("page_size").unwrap().min(100);
         let page = q("page_no").unwrap();
         let start = (page - 1) * size;
         let end = (start + size).min(self.total);
-        let tickets: Vec<_> = (start..end).map(|i| json!({"id": i + 1, "summary": format!("t{i}")})).collect();
+        let tickets: Vec<_> = (start..end)
+            .map(|i| json!({"id": i + 1, "summary": format!("t{i}")}))
+            .collect();
         ResponseTemplate::new(200).set_body_json(json!({
             "page_no": page, "page_size": size, "record_count": self.total, "tickets": tickets
         }))
@@ -348,18 +439,41 @@ async fn two_hundred_fifty_tickets_come_in_exactly_three_pages() {
     let requests = Arc::new(AtomicUsize::new(0));
     Mock::given(method("GET"))
         .and(path("/api/Tickets"))
-        .respond_with(TicketPages { total: 250, requests: requests.clone() })
+        .respond_with(TicketPages {
+            total: 250,
+            requests: requests.clone(),
+        })
         .mount(&server)
         .await;
     let client = static_client(&server);
-    let ids: Vec<u64> = client.list_tickets().open_only(true).stream().map_ok(|t| t.id.get()).try_collect().await.unwrap();
+    let ids: Vec<u64> = client
+        .list_tickets()
+        .open_only(true)
+        .stream()
+        .map_ok(|t| t.id.get())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids.len(), 250);
-    assert_eq!(ids, (1..=250).collect::<Vec<_>>(), "every ticket once, in order");
+    assert_eq!(
+        ids,
+        (1..=250).collect::<Vec<_>>(),
+        "every ticket once, in order"
+    );
     assert_eq!(requests.load(Ordering::SeqCst), 3);
 
     requests.store(0, Ordering::SeqCst);
-    let pages: Vec<_> = client.list_tickets().max_results(120).pages().try_collect().await.unwrap();
-    assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), vec![100, 20]);
+    let pages: Vec<_> = client
+        .list_tickets()
+        .max_results(120)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
+        vec![100, 20]
+    );
     assert_eq!(requests.load(Ordering::SeqCst), 2);
 
     // A stream is lazy: taking 5 items costs one page.
@@ -414,15 +528,25 @@ async fn each_error_body_shape_maps_to_a_useful_message() {
     }
     let client = static_client(&server);
     for (i, (status, _, kind, message)) in cases.into_iter().enumerate() {
-        let err = client.get_ticket(TicketId::new(i as u64 + 1)).send().await.unwrap_err();
+        let err = client
+            .get_ticket(TicketId::new(i as u64 + 1))
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), kind, "case {i}: {err}");
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.halo_message(), message, "case {i}");
         assert_eq!(err.route_template(), Some("/api/Tickets/{id}"));
         if let Some(m) = message {
-            assert!(err.to_string().contains(m), "Display carries Halo's message: {err}");
+            assert!(
+                err.to_string().contains(m),
+                "Display carries Halo's message: {err}"
+            );
         }
-        assert!(!err.to_string().contains(&format!("/api/Tickets/{}", i + 1)), "Display uses the template");
+        assert!(
+            !err.to_string().contains(&format!("/api/Tickets/{}", i + 1)),
+            "Display uses the template"
+        );
     }
 }
 
@@ -447,8 +571,9 @@ async fn neither_logs_nor_errors_contain_the_secret_or_the_token() {
     Mock::given(method("POST"))
         .and(path("/auth/token"))
         .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"error": "invalid_client", "error_description": "bad client"})),
+            ResponseTemplate::new(401).set_body_json(
+                json!({"error": "invalid_client", "error_description": "bad client"}),
+            ),
         )
         .mount(&server)
         .await;
@@ -471,26 +596,44 @@ async fn neither_logs_nor_errors_contain_the_secret_or_the_token() {
         .mount(&server)
         .await;
 
-    let good = builder(&server, credentials(&server, Some("acme"), SECRET)).build().unwrap();
+    let good = builder(&server, credentials(&server, Some("acme"), SECRET))
+        .build()
+        .unwrap();
     good.get_agent_me().send().await.unwrap();
     let mut errors = vec![
         good.get_ticket(TicketId::new(1)).send().await.unwrap_err(),
         good.get_ticket(TicketId::new(2)).send().await.unwrap_err(),
     ];
-    let bad = builder(&server, credentials(&server, None, "wrong-secret-value")).build().unwrap();
+    let bad = builder(&server, credentials(&server, None, "wrong-secret-value"))
+        .build()
+        .unwrap();
     let auth_err = bad.get_agent_me().send().await.unwrap_err();
     assert_eq!(auth_err.kind(), ErrorKind::Auth, "{auth_err}");
     errors.push(auth_err);
 
     let logs = captured.text();
     assert!(logs.contains("halo_request"), "the capture works: {logs}");
-    assert!(logs.contains("/api/Tickets/{id}"), "spans carry the route template");
+    assert!(
+        logs.contains("/api/Tickets/{id}"),
+        "spans carry the route template"
+    );
     for text in std::iter::once(logs.clone()).chain(errors.iter().flat_map(|e| {
-        [e.to_string(), format!("{e:?}"), e.body_excerpt().unwrap_or_default().to_owned()]
+        [
+            e.to_string(),
+            format!("{e:?}"),
+            e.body_excerpt().unwrap_or_default().to_owned(),
+        ]
     })) {
         assert!(!text.contains(token), "token leaked: {text}");
         assert!(!text.contains(SECRET), "secret leaked: {text}");
-        assert!(!text.contains("wrong-secret-value"), "secret leaked: {text}");
+        assert!(
+            !text.contains("wrong-secret-value"),
+            "secret leaked: {text}"
+        );
     }
-    assert!(errors[0].halo_message().unwrap().contains("refused"), "{:?}", errors[0].halo_message());
+    assert!(
+        errors[0].halo_message().unwrap().contains("refused"),
+        "{:?}",
+        errors[0].halo_message()
+    );
 }

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 use crate::dates::{parse_lenient, stored_date};
@@ -119,6 +120,46 @@ pub(crate) fn detail_view(store: &Store, t: &Obj) -> Value {
         v.insert("user".into(), u.clone());
     }
     Value::Object(v)
+}
+
+/// [`detail_view`] without cloning: serialises the stored record and the embedded objects straight from the
+/// store (the `GET /Tickets/{id}` hot path).
+pub(crate) struct DetailRef<'a> {
+    t: &'a Obj,
+    embedded: [(&'static str, Option<&'a Value>); 3],
+}
+
+impl<'a> DetailRef<'a> {
+    pub(crate) fn new(store: &'a Store, t: &'a Obj) -> Self {
+        let sla = int_of(t, "sla_id").unwrap_or(0);
+        let pri = int_of(t, "priority_id").unwrap_or(0);
+        Self {
+            t,
+            embedded: [
+                ("priority", store.priority(sla, pri)),
+                ("tickettype", store.ticket_type(int_of(t, "tickettype_id").unwrap_or(0))),
+                ("user", store.user(int_of(t, "user_id").unwrap_or(0))),
+            ],
+        }
+    }
+}
+
+impl Serialize for DetailRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.t {
+            let replaced = self.embedded.iter().any(|(name, e)| e.is_some() && name == k);
+            if !replaced {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        for (name, e) in &self.embedded {
+            if let Some(v) = e {
+                m.serialize_entry(name, v)?;
+            }
+        }
+        m.end()
+    }
 }
 
 /// Webhook form: list fields plus custom fields.
@@ -432,9 +473,12 @@ pub(crate) async fn get(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    let store = lock(&app.store);
-    let t = store.live_ticket(id).ok_or(ApiError::NotFound)?;
-    Ok(Json(detail_view(&store, t)).into_response())
+    let body = {
+        let store = lock(&app.store);
+        let t = store.live_ticket(id).ok_or(ApiError::NotFound)?;
+        serde_json::to_vec(&DetailRef::new(&store, t)).unwrap_or_default()
+    };
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
 }
 
 /// `POST /api/Tickets`: array upsert, 201 with the last saved ticket (`returnall=true`: all of them).
@@ -517,4 +561,22 @@ pub(crate) async fn delete(
     }
     let t = t.clone();
     Ok(Json(detail_view(&store, &t)).into_response())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrowed_detail_serialises_like_the_cloned_one() {
+        let mut store = Store::new(crate::seed::Seed::default(), crate::config::CustomFieldUpdate::Replace);
+        let input = json!({"summary": "s", "user_id": 11, "extra": [1, 2]});
+        let Value::Object(obj) = input else { unreachable!() };
+        let change = crate::ticket_write::upsert(&mut store, Utc::now(), 0, obj).unwrap();
+        let t = store.tickets.get(&change.id).unwrap();
+        let a = serde_json::to_string(&DetailRef::new(&store, t)).unwrap();
+        let b = serde_json::to_string(&detail_view(&store, t)).unwrap();
+        assert_eq!(a, b);
+    }
 }

@@ -2,9 +2,10 @@
 //! rate limiter, with a progress bar, `--dry-run`, and a journal so an interrupted run resumes without doing a row
 //! twice.
 //!
-//! Import creates plainly (no upsert-by-key exists in the lower layers yet): the journal records "sending" before
-//! each create and the created ticket id right after it, synced to disk. A row left at "sending" by a crash is
-//! looked up by its exact summary before it is created again.
+//! Import: rows with an `external_key` go through the plugin's upsert-by-external-key (`[ext:<key>]` marker and
+//! key custom field), so even a lost journal cannot duplicate them; rows without one are created plainly. Either
+//! way the journal records "sending" before each request and the ticket id right after it, synced to disk. A
+//! plain row left at "sending" by a crash is looked up by its exact summary before it is created again.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -49,7 +50,11 @@ fn progress(ctx: &Ctx, total: u64, done: u64, client: Option<&HaloClient>) -> Pr
     pb.set_position(done);
     if let Some(c) = client {
         let rl = c.rate_limit();
-        pb.set_message(format!("(budget {}/{}s)", rl.requests(), rl.per().as_secs()));
+        pb.set_message(format!(
+            "(budget {}/{}s)",
+            rl.requests(),
+            rl.per().as_secs()
+        ));
     }
     pb
 }
@@ -91,13 +96,18 @@ pub async fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitKind> {
         return import_dry_run(ctx, &a, &rows, &journal_path);
     }
 
-    let client = ctx.client().await?;
+    let conn = ctx.connection()?;
+    let pctx = crate::client::plugin_ctx(&conn).await?;
+    let client = pctx.client.clone();
     let mut journal = Journal::open(&journal_path)?;
     let already = rows
         .iter()
         .map(|r| journal.state(&r.key, &r.fingerprint))
         .collect::<Result<Vec<_>, _>>()?;
-    let pending = already.iter().filter(|s| !matches!(s, Some(RowState::Done(_)))).count();
+    let pending = already
+        .iter()
+        .filter(|s| !matches!(s, Some(RowState::Done(_))))
+        .count();
     ctx.out.info(format!(
         "{} row(s), {} already done per {}; {} to go, at least {} under the rate budget.",
         rows.len(),
@@ -108,7 +118,12 @@ pub async fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitKind> {
     ));
 
     let stop = interrupt_flag();
-    let pb = progress(ctx, rows.len() as u64, (rows.len() - pending) as u64, Some(&client));
+    let pb = progress(
+        ctx,
+        rows.len() as u64,
+        (rows.len() - pending) as u64,
+        Some(&client),
+    );
     let mut created = Vec::new();
     let mut recovered = Vec::new();
     let mut failed = Vec::new();
@@ -129,6 +144,38 @@ pub async fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitKind> {
         if a.bulk.stop_after.is_some_and(|n| processed >= n) {
             stopped = Some("stop-after");
             break;
+        }
+        if let Some(key) = row.external_key() {
+            journal.sending(&row.key, &row.fingerprint)?;
+            match haloitsm_plugin::actions::upsert::upsert(
+                &pctx,
+                key,
+                row.new_ticket().fields().clone(),
+            )
+            .await
+            {
+                Ok(u) => {
+                    let id = u.ticket.id.get();
+                    journal.done(&row.key, &row.fingerprint, id)?;
+                    let entry = json!({ "row": row.number, "key": row.key, "ticket_id": id });
+                    if u.created {
+                        created.push(entry)
+                    } else {
+                        recovered.push(entry)
+                    }
+                }
+                Err(e) if e.class == haloitsm_plugin::errors::ErrorClass::Client => {
+                    let ce = crate::client::step_error(&e);
+                    failed.push(json!({ "row": row.number, "key": row.key, "cause": ce.cause, "data": ce.data }));
+                }
+                Err(e) => {
+                    fatal = Some(crate::client::step_error(&e));
+                    break;
+                }
+            }
+            processed += 1;
+            pb.inc(1);
+            continue;
         }
         if state == Some(RowState::Sending) {
             // The previous run died after sending this row: adopt the ticket if it arrived.
@@ -203,10 +250,18 @@ fn report(
                 f["cause"].as_str().unwrap_or_default().to_string(),
             ]);
         }
-        let counts: Vec<String> = ["total", "created", "closed", "recovered", "skipped", "failed", "remaining"]
-            .iter()
-            .filter_map(|k| data.get(*k).map(|v| format!("{k} {v}")))
-            .collect();
+        let counts: Vec<String> = [
+            "total",
+            "created",
+            "closed",
+            "recovered",
+            "skipped",
+            "failed",
+            "remaining",
+        ]
+        .iter()
+        .filter_map(|k| data.get(*k).map(|v| format!("{k} {v}")))
+        .collect();
         let mut s = String::new();
         if !failed.is_empty() {
             s.push_str(&format!("{t}\n"));
@@ -273,13 +328,19 @@ fn import_dry_run(
                 },
             ]);
         }
-        format!("{t}\ndry run: {creates} of {} row(s) would be created; nothing was sent", rows.len())
+        format!(
+            "{t}\ndry run: {creates} of {} row(s) would be created; nothing was sent",
+            rows.len()
+        )
     });
     Ok(ExitKind::Ok)
 }
 
 /// An open ticket whose summary is exactly `summary` (newest first), if any.
-async fn find_by_summary(client: &HaloClient, summary: &str) -> Result<Option<u64>, halo_api::Error> {
+async fn find_by_summary(
+    client: &HaloClient,
+    summary: &str,
+) -> Result<Option<u64>, halo_api::Error> {
     let found = client
         .list_tickets()
         .search_summary(summary.to_string())
@@ -345,7 +406,10 @@ fn parse_filters(raw: &[String]) -> Result<CloseFilter, CliError> {
 pub async fn bulk_close(ctx: &Ctx, a: BulkCloseArgs) -> anyhow::Result<ExitKind> {
     let filter = parse_filters(&a.filters)?;
     let client = ctx.client().await?;
-    let mut q = client.list_tickets().open_only(true).max_results(a.limit as u64);
+    let mut q = client
+        .list_tickets()
+        .open_only(true)
+        .max_results(a.limit as u64);
     if let Some(v) = filter.status {
         q = q.status(StatusId::new(v));
     }
@@ -374,7 +438,12 @@ pub async fn bulk_close(ctx: &Ctx, a: BulkCloseArgs) -> anyhow::Result<ExitKind>
     };
     let mut sorted_filters = a.filters.clone();
     sorted_filters.sort();
-    let run_fp = fingerprint(&format!("{}|{}|{:?}", sorted_filters.join("&"), status, a.note));
+    let run_fp = fingerprint(&format!(
+        "{}|{}|{:?}",
+        sorted_filters.join("&"),
+        status,
+        a.note
+    ));
     let journal_path = a
         .bulk
         .journal
@@ -402,7 +471,10 @@ pub async fn bulk_close(ctx: &Ctx, a: BulkCloseArgs) -> anyhow::Result<ExitKind>
     if !a.yes && !tickets.is_empty() {
         if !std::io::stdin().is_terminal() {
             return Err(CliError::usage(
-                format!("Refusing to close {} ticket(s) without confirmation.", tickets.len()),
+                format!(
+                    "Refusing to close {} ticket(s) without confirmation.",
+                    tickets.len()
+                ),
                 "Check the list with --dry-run, then pass --yes.",
             )
             .into());
@@ -411,7 +483,11 @@ pub async fn bulk_close(ctx: &Ctx, a: BulkCloseArgs) -> anyhow::Result<ExitKind>
         let _ = term.write_str(&format!("Close {} ticket(s)? [y/N] ", tickets.len()));
         let answer = term.read_line().unwrap_or_default();
         if !answer.trim().eq_ignore_ascii_case("y") {
-            return Err(CliError::usage("Not confirmed; nothing was changed.", "Answer y to go ahead.").into());
+            return Err(CliError::usage(
+                "Not confirmed; nothing was changed.",
+                "Answer y to go ahead.",
+            )
+            .into());
         }
     }
 
@@ -445,14 +521,23 @@ pub async fn bulk_close(ctx: &Ctx, a: BulkCloseArgs) -> anyhow::Result<ExitKind>
             break;
         }
         journal.sending(&key, &run_fp)?;
-        match close_one(&client, TicketId::new(t.id.get()), status, a.note.as_deref()).await {
+        match close_one(
+            &client,
+            TicketId::new(t.id.get()),
+            status,
+            a.note.as_deref(),
+        )
+        .await
+        {
             Ok(_) => {
                 journal.done(&key, &run_fp, t.id.get())?;
                 closed.push(t.id.get());
             }
             Err(e) if row_level(e.kind()) => {
                 let ce = from_api(&e);
-                failed.push(json!({ "row": t.id.get(), "key": key, "cause": ce.cause, "data": ce.data }));
+                failed.push(
+                    json!({ "row": t.id.get(), "key": key, "cause": ce.cause, "data": ce.data }),
+                );
             }
             Err(e) => {
                 fatal = Some(from_api(&e));

@@ -56,7 +56,14 @@ pub struct Report {
 
 impl Report {
     /// Record a check that took `since.elapsed()`.
-    pub fn add(&mut self, name: &'static str, since: Instant, result: Result, detail: impl Into<String>, fix: Option<String>) {
+    pub fn add(
+        &mut self,
+        name: &'static str,
+        since: Instant,
+        result: Result,
+        detail: impl Into<String>,
+        fix: Option<String>,
+    ) {
         self.checks.push(Check {
             name,
             result,

@@ -32,15 +32,23 @@ pub async fn run(ctx: &Ctx, cmd: ConfigCommand) -> anyhow::Result<ExitKind> {
 fn init(ctx: &Ctx, mut a: ConfigInitArgs) -> anyhow::Result<ExitKind> {
     let path = ctx.config_path()?;
     let mut file = cfg::load(&path)?;
-    let name = ctx.global.profile.clone().unwrap_or_else(|| "default".into());
+    let name = ctx
+        .global
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".into());
     if file.profiles.contains_key(&name) && !a.force {
         return Err(CliError::usage(
-            format!("The profile \"{name}\" already exists in {}.", path.display()),
+            format!(
+                "The profile \"{name}\" already exists in {}.",
+                path.display()
+            ),
             "Pass --force to replace it, or choose another name with --profile.",
         )
         .into());
     }
-    let interactive = !a.non_interactive && std::io::stdin().is_terminal() && !a.client_secret_stdin;
+    let interactive =
+        !a.non_interactive && std::io::stdin().is_terminal() && !a.client_secret_stdin;
     let mut secret: Option<SecretString> = None;
     if a.client_secret_stdin {
         let mut s = String::new();
@@ -122,7 +130,10 @@ fn init(ctx: &Ctx, mut a: ConfigInitArgs) -> anyhow::Result<ExitKind> {
     Ok(ExitKind::Ok)
 }
 
-fn prompt_missing(a: &mut ConfigInitArgs, secret: &mut Option<SecretString>) -> Result<(), CliError> {
+fn prompt_missing(
+    a: &mut ConfigInitArgs,
+    secret: &mut Option<SecretString>,
+) -> Result<(), CliError> {
     let term = console::Term::stderr();
     let io = |e: std::io::Error| {
         CliError::usage(
@@ -253,14 +264,20 @@ fn show(ctx: &Ctx) -> anyhow::Result<ExitKind> {
             t.add_row(vec![
                 f.to_string(),
                 v.clone().unwrap_or_else(|| "(not set)".into()),
-                s.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+                s.as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "-".into()),
             ]);
         }
         let names: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
         format!(
             "config file: {}{}\nprofile: {}   profiles: {}\n{t}\n{}",
             path.display(),
-            if path.exists() { "" } else { " (not written yet)" },
+            if path.exists() {
+                ""
+            } else {
+                " (not written yet)"
+            },
             pname.as_deref().unwrap_or("(none)"),
             if names.is_empty() {
                 "(none)".into()

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use halo_api::{CountingObserver, ErrorKind, HaloClient};
-use halo_auth::{AuthErrorKind, ClientCredentials, ClientCredentialsConfig, DiscoverySource, TokenProvider};
+use halo_auth::{
+    AuthErrorKind, ClientCredentials, ClientCredentialsConfig, DiscoverySource, TokenProvider,
+};
 use halo_model::NewTicket;
 use serde_json::json;
 use url::Url;
@@ -61,7 +63,11 @@ fn auth_fix(kind: AuthErrorKind) -> String {
 
 fn instance_of(resource: &Url) -> Url {
     let mut u = resource.clone();
-    let path = u.path().trim_end_matches('/').trim_end_matches("/api").to_string();
+    let path = u
+        .path()
+        .trim_end_matches('/')
+        .trim_end_matches("/api")
+        .to_string();
     u.set_path(&path);
     u
 }
@@ -74,7 +80,8 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
 
     // 1. Authorisation server: /api/authinfo, and the token URL forms (configured vs discovered).
     let t = Instant::now();
-    let http = halo_auth::token_http_client(halo_auth::DISCOVERY_TIMEOUT).map_err(|e| crate::exit::from_auth(&e))?;
+    let http = halo_auth::token_http_client(halo_auth::DISCOVERY_TIMEOUT)
+        .map_err(|e| crate::exit::from_auth(&e))?;
     let discovered = halo_auth::discover(&http, &conn.resource_server).await;
     let (auth_server, tenant) = match (&discovered, &conn.auth_server) {
         (Ok(d), configured) => {
@@ -87,7 +94,9 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
                     )),
                 ),
             };
-            let chosen = configured.clone().unwrap_or_else(|| d.authorization_server.clone());
+            let chosen = configured
+                .clone()
+                .unwrap_or_else(|| d.authorization_server.clone());
             let tok = |u: &Url| {
                 ClientCredentialsConfig::new("x", halo_auth::SecretString::from("x"), u.clone())
                     .token_url()
@@ -111,11 +120,23 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
             (chosen, conn.tenant.clone().or(d.tenant.clone()))
         }
         (Err(e), Some(c)) => {
-            report.add("authorisation server", t, R::Warn, format!("discovery failed ({e}); using the profile's {c}"), None);
+            report.add(
+                "authorisation server",
+                t,
+                R::Warn,
+                format!("discovery failed ({e}); using the profile's {c}"),
+                None,
+            );
             (c.clone(), conn.tenant.clone())
         }
         (Err(e), None) => {
-            report.add("authorisation server", t, R::Fail, e.to_string(), Some(auth_fix(e.kind())));
+            report.add(
+                "authorisation server",
+                t,
+                R::Fail,
+                e.to_string(),
+                Some(auth_fix(e.kind())),
+            );
             return Ok(report.finish(ctx, "doctor", json!({})));
         }
     };
@@ -131,7 +152,10 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
             None,
         );
     } else {
-        let local = matches!(conn.resource_server.host_str(), Some("127.0.0.1" | "localhost" | "::1"));
+        let local = matches!(
+            conn.resource_server.host_str(),
+            Some("127.0.0.1" | "localhost" | "::1")
+        );
         report.add(
             "tls",
             t,
@@ -143,8 +167,12 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
 
     // 3. Token (tenant, scope).
     let t = Instant::now();
-    let mut cfg = ClientCredentialsConfig::new(conn.client_id.clone(), conn.client_secret.clone(), auth_server.clone())
-        .with_scope(conn.scope.clone());
+    let mut cfg = ClientCredentialsConfig::new(
+        conn.client_id.clone(),
+        conn.client_secret.clone(),
+        auth_server.clone(),
+    )
+    .with_scope(conn.scope.clone());
     if let Some(tn) = &tenant {
         cfg = cfg.with_tenant(tn.clone());
     }
@@ -162,10 +190,17 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
             R::Ok,
             format!(
                 "issued by {} (tenant {}, scope \"{}\", valid {} more)",
-                tokens.token_url().as_str().split('?').next().unwrap_or_default(),
+                tokens
+                    .token_url()
+                    .as_str()
+                    .split('?')
+                    .next()
+                    .unwrap_or_default(),
                 tenant.as_deref().unwrap_or("none"),
                 conn.scope,
-                tok.remaining().map(|d| format!("{} min", d.as_secs() / 60)).unwrap_or_else(|| "unknown".into())
+                tok.remaining()
+                    .map(|d| format!("{} min", d.as_secs() / 60))
+                    .unwrap_or_else(|| "unknown".into())
             ),
             None,
         ),
@@ -195,36 +230,85 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
             "api agent",
             t,
             R::Ok,
-            format!("logged in as {} (agent {})", a.name.as_deref().unwrap_or("?"), a.id),
+            format!(
+                "logged in as {} (agent {})",
+                a.name.as_deref().unwrap_or("?"),
+                a.id
+            ),
             None,
         ),
-        Err(e) => report.add("api agent", t, R::Fail, e.to_string(), Some(api_fix(e.kind(), "reading agents"))),
+        Err(e) => report.add(
+            "api agent",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(api_fix(e.kind(), "reading agents")),
+        ),
     }
 
     // 5. Read permissions.
     let t = Instant::now();
     match client.list_tickets().max_results(1).send().await {
-        Ok(v) => report.add("read tickets", t, R::Ok, format!("{} ticket(s) on the first page", v.len()), None),
-        Err(e) => report.add("read tickets", t, R::Fail, e.to_string(), Some(api_fix(e.kind(), "reading tickets"))),
+        Ok(v) => report.add(
+            "read tickets",
+            t,
+            R::Ok,
+            format!("{} ticket(s) on the first page", v.len()),
+            None,
+        ),
+        Err(e) => report.add(
+            "read tickets",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(api_fix(e.kind(), "reading tickets")),
+        ),
     }
     let t = Instant::now();
     match client.list_statuses().send().await {
-        Ok(v) => report.add("read statuses", t, R::Ok, format!("{} statuses", v.len()), None),
-        Err(e) => report.add("read statuses", t, R::Fail, e.to_string(), Some(api_fix(e.kind(), "reading statuses (setup)"))),
+        Ok(v) => report.add(
+            "read statuses",
+            t,
+            R::Ok,
+            format!("{} statuses", v.len()),
+            None,
+        ),
+        Err(e) => report.add(
+            "read statuses",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(api_fix(e.kind(), "reading statuses (setup)")),
+        ),
     }
     let t = Instant::now();
     match client.list_agents().send().await {
         Ok(v) => report.add("read agents", t, R::Ok, format!("{} agents", v.len()), None),
-        Err(e) => report.add("read agents", t, R::Fail, e.to_string(), Some(api_fix(e.kind(), "reading agents"))),
+        Err(e) => report.add(
+            "read agents",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(api_fix(e.kind(), "reading agents")),
+        ),
     }
 
     // 6. Write permission, only when asked.
     if args.write {
         let t = Instant::now();
-        let probe = NewTicket::new(format!("[halo-cli doctor] write check {}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")));
+        let probe = NewTicket::new(format!(
+            "[halo-cli doctor] write check {}",
+            chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")
+        ));
         match client.create_ticket(probe).send().await {
             Ok(tk) => match client.delete_ticket(tk.id).send().await {
-                Ok(()) => report.add("write tickets", t, R::Ok, format!("created and deleted test ticket {}", tk.id), None),
+                Ok(()) => report.add(
+                    "write tickets",
+                    t,
+                    R::Ok,
+                    format!("created and deleted test ticket {}", tk.id),
+                    None,
+                ),
                 Err(e) => report.add(
                     "write tickets",
                     t,
@@ -233,15 +317,28 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
                     Some(api_fix(e.kind(), "deleting tickets")),
                 ),
             },
-            Err(e) => report.add("write tickets", t, R::Fail, e.to_string(), Some(api_fix(e.kind(), "creating tickets"))),
+            Err(e) => report.add(
+                "write tickets",
+                t,
+                R::Fail,
+                e.to_string(),
+                Some(api_fix(e.kind(), "creating tickets")),
+            ),
         }
     } else {
-        report.skip("write tickets", "not checked (pass --write to create and delete one test ticket)");
+        report.skip(
+            "write tickets",
+            "not checked (pass --write to create and delete one test ticket)",
+        );
     }
 
     // 7. Clock skew from the Date header.
     let t = Instant::now();
-    match client.raw(http::Method::GET, "/Status", vec![], None).send().await {
+    match client
+        .raw(http::Method::GET, "/Status", vec![], None)
+        .send()
+        .await
+    {
         Ok(resp) => {
             let date = resp
                 .headers
@@ -250,23 +347,37 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
                 .and_then(|s| chrono::DateTime::parse_from_rfc2822(s).ok());
             match date {
                 Some(d) => {
-                    let skew = d.with_timezone(&chrono::Utc) - chrono::Utc::now();
-                    let secs = skew.num_seconds();
-                    let (result, fix) = if secs.abs() > 300 {
-                        (R::Fail, Some("Synchronise this machine's clock (NTP): token expiry and incremental sync depend on it.".to_string()))
-                    } else if secs.abs() > 30 {
-                        (R::Warn, Some("Synchronise this machine's clock (NTP).".to_string()))
-                    } else {
-                        (R::Ok, None)
-                    };
-                    report.add("clock skew", t, result, format!("server clock is {secs:+} s from this machine's"), fix);
+                    let secs = (d.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
+                    let (result, fix) = classify_skew(secs);
+                    report.add(
+                        "clock skew",
+                        t,
+                        result,
+                        format!("server clock is {secs:+} s from this machine's"),
+                        fix,
+                    );
                 }
-                None => report.add("clock skew", t, R::Warn, "the server sent no usable Date header", None),
+                None => report.add(
+                    "clock skew",
+                    t,
+                    R::Warn,
+                    "the server sent no usable Date header",
+                    None,
+                ),
             }
             // Halo documents no rate-limit headers; report them if a proxy or a future version sends some.
-            let header = ["x-ratelimit-remaining", "ratelimit-remaining", "x-rate-limit-remaining"]
-                .iter()
-                .find_map(|h| resp.headers.get(*h).and_then(|v| v.to_str().ok()).map(|v| format!("{h}: {v}")));
+            let header = [
+                "x-ratelimit-remaining",
+                "ratelimit-remaining",
+                "x-rate-limit-remaining",
+            ]
+            .iter()
+            .find_map(|h| {
+                resp.headers
+                    .get(*h)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| format!("{h}: {v}"))
+            });
             let t = Instant::now();
             let rl = client.rate_limit();
             let used = observer.attempts();
@@ -276,7 +387,10 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
                 header.unwrap_or_else(|| "Halo sent no rate-limit header".into()),
                 rl.requests(),
                 rl.per().as_secs(),
-                client.rate_limit_pause().map(|p| format!(", paused {} s", p.as_secs())).unwrap_or_default()
+                client
+                    .rate_limit_pause()
+                    .map(|p| format!(", paused {} s", p.as_secs()))
+                    .unwrap_or_default()
             );
             let (result, fix) = if limited > 0 {
                 (R::Warn, Some("The tenant is already rate limiting: another integration may be using the budget; spread its polling or ask Halo to raise the limit.".to_string()))
@@ -286,13 +400,63 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
             report.add("rate budget", t, result, detail, fix);
         }
         Err(e) => {
-            report.add("clock skew", t, R::Fail, e.to_string(), Some(api_fix(e.kind(), "reading statuses")));
+            report.add(
+                "clock skew",
+                t,
+                R::Fail,
+                e.to_string(),
+                Some(api_fix(e.kind(), "reading statuses")),
+            );
             report.skip("rate budget", "no response to read");
         }
     }
     Ok(report.finish(
         ctx,
         "doctor",
-        json!({ "resource_server": conn.resource_server.as_str(), "instance": instance.as_str() }),
+        json!({
+            "resource_server": conn.resource_server.as_str(),
+            "instance": instance.as_str(),
+            "profile": conn.profile,
+            "sources": conn.sources.iter().map(|(k, v)| (k.to_string(), json!(v.to_string()))).collect::<serde_json::Map<_, _>>(),
+        }),
     ))
+}
+
+/// Skew verdict: over 5 minutes breaks token expiry and incremental sync windows; over 30 s is worth fixing.
+/// (The Date header has one-second resolution, so small values are noise.)
+fn classify_skew(secs: i64) -> (R, Option<String>) {
+    if secs.abs() > 300 {
+        (
+            R::Fail,
+            Some("Synchronise this machine's clock (NTP): token expiry and incremental sync depend on it.".to_string()),
+        )
+    } else if secs.abs() > 30 {
+        (
+            R::Warn,
+            Some("Synchronise this machine's clock (NTP).".to_string()),
+        )
+    } else {
+        (R::Ok, None)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skew_thresholds() {
+        assert_eq!(classify_skew(2).0, R::Ok);
+        assert_eq!(classify_skew(-31).0, R::Warn);
+        let (r, fix) = classify_skew(600);
+        assert_eq!(r, R::Fail);
+        assert!(fix.unwrap().contains("NTP"));
+    }
+
+    #[test]
+    fn instance_strips_the_api_suffix() {
+        let u: Url = "https://acme.haloitsm.com/api".parse().unwrap();
+        assert_eq!(instance_of(&u).as_str(), "https://acme.haloitsm.com/");
+    }
 }

@@ -71,7 +71,14 @@ async fn fetch(client: &HaloClient, kind: LookupKind) -> anyhow::Result<Rows> {
                 .await
                 .map_err(e)?
                 .into_iter()
-                .map(|s| vec![json!(s.id.get()), json!(s.name), json!(s.status_type), json!(s.sequence)])
+                .map(|s| {
+                    vec![
+                        json!(s.id.get()),
+                        json!(s.name),
+                        json!(s.status_type),
+                        json!(s.sequence),
+                    ]
+                })
                 .collect(),
         ),
         LookupKind::Types => (
@@ -119,7 +126,14 @@ async fn fetch(client: &HaloClient, kind: LookupKind) -> anyhow::Result<Rows> {
                 .await
                 .map_err(e)?
                 .into_iter()
-                .map(|t| vec![json!(t.id.get()), json!(t.name), json!(t.department_name), json!(t.inactive)])
+                .map(|t| {
+                    vec![
+                        json!(t.id.get()),
+                        json!(t.name),
+                        json!(t.department_name),
+                        json!(t.inactive),
+                    ]
+                })
                 .collect(),
         ),
         LookupKind::Agents => (
@@ -169,7 +183,13 @@ async fn fetch(client: &HaloClient, kind: LookupKind) -> anyhow::Result<Rows> {
                 .map_err(e)?
                 .into_iter()
                 .map(|f| {
-                    vec![json!(f.id.get()), json!(f.name), json!(f.label), json!(f.field_type), json!(f.usage)]
+                    vec![
+                        json!(f.id.get()),
+                        json!(f.name),
+                        json!(f.label),
+                        json!(f.field_type),
+                        json!(f.usage),
+                    ]
                 })
                 .collect(),
         ),
@@ -181,7 +201,14 @@ async fn fetch(client: &HaloClient, kind: LookupKind) -> anyhow::Result<Rows> {
                 .await
                 .map_err(e)?
                 .into_iter()
-                .map(|c| vec![json!(c.id.get()), json!(c.name), json!(c.toplevel_name), json!(c.inactive)])
+                .map(|c| {
+                    vec![
+                        json!(c.id.get()),
+                        json!(c.name),
+                        json!(c.toplevel_name),
+                        json!(c.inactive),
+                    ]
+                })
                 .collect(),
         ),
         LookupKind::Sites => (

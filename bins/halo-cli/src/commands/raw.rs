@@ -40,7 +40,10 @@ pub async fn run(ctx: &Ctx, a: RawArgs) -> anyhow::Result<ExitKind> {
         (None, Some(f)) if f.as_os_str() == "-" => {
             let mut s = String::new();
             std::io::stdin().read_to_string(&mut s).map_err(|e| {
-                CliError::usage(format!("stdin could not be read: {e}."), "Pipe a JSON body in.")
+                CliError::usage(
+                    format!("stdin could not be read: {e}."),
+                    "Pipe a JSON body in.",
+                )
             })?;
             Some(s)
         }

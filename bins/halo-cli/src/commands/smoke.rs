@@ -32,23 +32,59 @@ pub async fn run(ctx: &Ctx, args: SmokeArgs) -> anyhow::Result<ExitKind> {
     let t = Instant::now();
     let me = match client.get_agent_me().send().await {
         Ok(a) => {
-            report.add("token + api agent", t, R::Ok, format!("agent {} ({})", a.id, a.name.as_deref().unwrap_or("?")), None);
+            report.add(
+                "token + api agent",
+                t,
+                R::Ok,
+                format!("agent {} ({})", a.id, a.name.as_deref().unwrap_or("?")),
+                None,
+            );
             Some(a)
         }
         Err(e) => {
-            report.add("token + api agent", t, R::Fail, e.to_string(), Some(e.kind().assistance().into()));
+            report.add(
+                "token + api agent",
+                t,
+                R::Fail,
+                e.to_string(),
+                Some(e.kind().assistance().into()),
+            );
             None
         }
     };
     let t = Instant::now();
     match client.list_statuses().send().await {
-        Ok(v) => report.add("read statuses", t, R::Ok, format!("{} statuses", v.len()), None),
-        Err(e) => report.add("read statuses", t, R::Fail, e.to_string(), Some(e.kind().assistance().into())),
+        Ok(v) => report.add(
+            "read statuses",
+            t,
+            R::Ok,
+            format!("{} statuses", v.len()),
+            None,
+        ),
+        Err(e) => report.add(
+            "read statuses",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(e.kind().assistance().into()),
+        ),
     }
     let t = Instant::now();
     match client.list_tickets().max_results(5).send().await {
-        Ok(v) => report.add("read tickets", t, R::Ok, format!("{} ticket(s) read", v.len()), None),
-        Err(e) => report.add("read tickets", t, R::Fail, e.to_string(), Some(e.kind().assistance().into())),
+        Ok(v) => report.add(
+            "read tickets",
+            t,
+            R::Ok,
+            format!("{} ticket(s) read", v.len()),
+            None,
+        ),
+        Err(e) => report.add(
+            "read tickets",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(e.kind().assistance().into()),
+        ),
     }
 
     if args.write {
@@ -58,7 +94,10 @@ pub async fn run(ctx: &Ctx, args: SmokeArgs) -> anyhow::Result<ExitKind> {
             report.skip("write lifecycle", "skipped: the read checks failed");
         }
     } else {
-        report.skip("write lifecycle", "read-only run (pass --write for create/update/comment/assign/close/delete)");
+        report.skip(
+            "write lifecycle",
+            "read-only run (pass --write for create/update/comment/assign/close/delete)",
+        );
     }
     Ok(report.finish(ctx, "smoke", json!({ "write": args.write })))
 }
@@ -66,33 +105,100 @@ pub async fn run(ctx: &Ctx, args: SmokeArgs) -> anyhow::Result<ExitKind> {
 async fn lifecycle(client: &HaloClient, report: &mut Report, me: Option<halo_model::AgentId>) {
     let t = Instant::now();
     let summary = format!("{TAG} {}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
-    let id: TicketId = match client.create_ticket(NewTicket::new(summary.clone()).details("Created by halo-cli smoke --write; safe to delete.")).send().await {
+    let id: TicketId = match client
+        .create_ticket(
+            NewTicket::new(summary.clone())
+                .details("Created by halo-cli smoke --write; safe to delete."),
+        )
+        .send()
+        .await
+    {
         Ok(tk) => {
             report.add("create", t, R::Ok, format!("ticket {}", tk.id), None);
             tk.id
         }
         Err(e) => {
-            report.add("create", t, R::Fail, e.to_string(), Some(e.kind().assistance().into()));
+            report.add(
+                "create",
+                t,
+                R::Fail,
+                e.to_string(),
+                Some(e.kind().assistance().into()),
+            );
             return;
         }
     };
     let t = Instant::now();
-    match client.update_ticket(TicketUpdate::new(id).summary(format!("{summary} (updated)"))).send().await {
-        Ok(tk) if tk.summary.as_deref() == Some(&format!("{summary} (updated)")) => report.add("update", t, R::Ok, "summary changed", None),
-        Ok(tk) => report.add("update", t, R::Fail, format!("summary is {:?}", tk.summary), None),
-        Err(e) => report.add("update", t, R::Fail, e.to_string(), Some(e.kind().assistance().into())),
+    match client
+        .update_ticket(TicketUpdate::new(id).summary(format!("{summary} (updated)")))
+        .send()
+        .await
+    {
+        Ok(tk) if tk.summary.as_deref() == Some(&format!("{summary} (updated)")) => {
+            report.add("update", t, R::Ok, "summary changed", None)
+        }
+        Ok(tk) => report.add(
+            "update",
+            t,
+            R::Fail,
+            format!("summary is {:?}", tk.summary),
+            None,
+        ),
+        Err(e) => report.add(
+            "update",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(e.kind().assistance().into()),
+        ),
     }
     let t = Instant::now();
-    match client.add_action(NewAction::new(id, "Private Note").note("halo-cli smoke note").hidden_from_user(true)).send().await {
+    match client
+        .add_action(
+            NewAction::new(id, "Private Note")
+                .note("halo-cli smoke note")
+                .hidden_from_user(true),
+        )
+        .send()
+        .await
+    {
         Ok(_) => report.add("comment", t, R::Ok, "private note added", None),
-        Err(e) => report.add("comment", t, R::Fail, e.to_string(), Some(e.kind().assistance().into())),
+        Err(e) => report.add(
+            "comment",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(e.kind().assistance().into()),
+        ),
     }
     let t = Instant::now();
     match me {
-        Some(agent) => match client.update_ticket(TicketUpdate::new(id).agent(agent)).send().await {
-            Ok(tk) if tk.agent_id == Some(agent) => report.add("assign", t, R::Ok, format!("assigned to agent {agent}"), None),
-            Ok(tk) => report.add("assign", t, R::Fail, format!("agent is {:?}", tk.agent_id), None),
-            Err(e) => report.add("assign", t, R::Fail, e.to_string(), Some(e.kind().assistance().into())),
+        Some(agent) => match client
+            .update_ticket(TicketUpdate::new(id).agent(agent))
+            .send()
+            .await
+        {
+            Ok(tk) if tk.agent_id == Some(agent) => report.add(
+                "assign",
+                t,
+                R::Ok,
+                format!("assigned to agent {agent}"),
+                None,
+            ),
+            Ok(tk) => report.add(
+                "assign",
+                t,
+                R::Fail,
+                format!("agent is {:?}", tk.agent_id),
+                None,
+            ),
+            Err(e) => report.add(
+                "assign",
+                t,
+                R::Fail,
+                e.to_string(),
+                Some(e.kind().assistance().into()),
+            ),
         },
         None => report.skip("assign", "no API agent known"),
     }
@@ -105,9 +211,23 @@ async fn lifecycle(client: &HaloClient, report: &mut Report, me: Option<halo_mod
         }
     };
     match close_one(client, id, closed, Some("Closed by halo-cli smoke")).await {
-        Ok(tk) if tk.status_id == Some(closed) => report.add("close", t, R::Ok, format!("status {closed}"), None),
-        Ok(tk) => report.add("close", t, R::Fail, format!("status is {:?}", tk.status_id), None),
-        Err(e) => report.add("close", t, R::Fail, e.to_string(), Some(e.kind().assistance().into())),
+        Ok(tk) if tk.status_id == Some(closed) => {
+            report.add("close", t, R::Ok, format!("status {closed}"), None)
+        }
+        Ok(tk) => report.add(
+            "close",
+            t,
+            R::Fail,
+            format!("status is {:?}", tk.status_id),
+            None,
+        ),
+        Err(e) => report.add(
+            "close",
+            t,
+            R::Fail,
+            e.to_string(),
+            Some(e.kind().assistance().into()),
+        ),
     }
     let t = Instant::now();
     match client.delete_ticket(id).send().await {
@@ -117,7 +237,10 @@ async fn lifecycle(client: &HaloClient, report: &mut Report, me: Option<halo_mod
             t,
             R::Fail,
             e.to_string(),
-            Some(format!("Delete ticket {id} by hand; {}", e.kind().assistance())),
+            Some(format!(
+                "Delete ticket {id} by hand; {}",
+                e.kind().assistance()
+            )),
         ),
     }
 }

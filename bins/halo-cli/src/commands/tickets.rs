@@ -329,7 +329,11 @@ async fn delete(ctx: &Ctx, client: &HaloClient, a: TicketDeleteArgs) -> anyhow::
         let _ = term.write_str(&format!("Delete ticket {}? Type the id to confirm: ", a.id));
         let answer = term.read_line().unwrap_or_default();
         if answer.trim() != a.id.to_string() {
-            return Err(CliError::usage("Not confirmed; nothing was deleted.", "Type the ticket id to confirm.").into());
+            return Err(CliError::usage(
+                "Not confirmed; nothing was deleted.",
+                "Type the ticket id to confirm.",
+            )
+            .into());
         }
     }
     client

@@ -75,7 +75,9 @@ fn ok_output(a: Answer, what: &str) -> Result<Value, StepFail> {
         Answer::Ok(v) => Ok(v),
         Answer::Error(status, exc) => fail(format!(
             "{what} failed (HTTP {status}): {}",
-            exc.get("cause").and_then(Value::as_str).unwrap_or("no cause")
+            exc.get("cause")
+                .and_then(Value::as_str)
+                .unwrap_or("no cause")
         )),
     }
 }
@@ -106,7 +108,10 @@ impl<'a> Checklist<'a> {
             Ok(Ok(d)) => (Verdict::Pass, d),
             Ok(Err(StepFail::Fail(d))) => (Verdict::Fail, d),
             Ok(Err(StepFail::NotAvailable(d))) => (Verdict::NotAvailable, d),
-            Err(_) => (Verdict::Fail, format!("did not finish within {} s", STEP_LIMIT.as_secs())),
+            Err(_) => (
+                Verdict::Fail,
+                format!("did not finish within {} s", STEP_LIMIT.as_secs()),
+            ),
         };
         let r = StepReport {
             name,
@@ -118,7 +123,6 @@ impl<'a> Checklist<'a> {
         self.reports.push(r);
     }
 
-
     /// Run every step in order and return the reports.
     pub async fn run(mut self) -> Vec<StepReport> {
         let (sim, plugin) = (self.sim, self.plugin);
@@ -126,12 +130,21 @@ impl<'a> Checklist<'a> {
         self.step("connection test", async {
             let ids = sim.tokens_issued();
             // list_statuses is the cheapest authenticated call the plugin makes through its real client.
-            let out = ok_output(plugin.action("list_statuses", json!({})).await, "list_statuses")?;
-            let n = out.get("statuses").and_then(Value::as_array).map_or(0, Vec::len);
+            let out = ok_output(
+                plugin.action("list_statuses", json!({})).await,
+                "list_statuses",
+            )?;
+            let n = out
+                .get("statuses")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             if n == 0 {
                 return fail("no statuses came back");
             }
-            Ok(format!("token issued ({} new), {n} statuses read", sim.tokens_issued() - ids))
+            Ok(format!(
+                "token issued ({} new), {n} statuses read",
+                sim.tokens_issued() - ids
+            ))
         })
         .await;
 
@@ -145,11 +158,16 @@ impl<'a> Checklist<'a> {
                     .await,
                 "create_ticket",
             )?;
-            let id = ticket_id_of(&out).ok_or_else(|| StepFail::Fail(format!("no ticket id in {out}")))?;
+            let id = ticket_id_of(&out)
+                .ok_or_else(|| StepFail::Fail(format!("no ticket id in {out}")))?;
             match sim.ticket(id) {
-                Some(t) if t["summary"] == "Sandbox: phishing email reported" => Ok((id, format!("ticket {id} created"))),
+                Some(t) if t["summary"] == "Sandbox: phishing email reported" => {
+                    Ok((id, format!("ticket {id} created")))
+                }
                 Some(t) => fail(format!("ticket {id} has summary {}", t["summary"])),
-                None => fail(format!("the plugin reported ticket {id} but the tenant has none")),
+                None => fail(format!(
+                    "the plugin reported ticket {id} but the tenant has none"
+                )),
             }
         };
         let started = Instant::now();
@@ -163,7 +181,12 @@ impl<'a> Checklist<'a> {
             Ok(Err(StepFail::NotAvailable(d))) => (Verdict::NotAvailable, d),
             Err(_) => (Verdict::Fail, "timed out".into()),
         };
-        let r = StepReport { name: "create", verdict, elapsed: started.elapsed(), detail };
+        let r = StepReport {
+            name: "create",
+            verdict,
+            elapsed: started.elapsed(),
+            detail,
+        };
         (self.progress)(&r);
         self.reports.push(r);
 
@@ -185,7 +208,10 @@ impl<'a> Checklist<'a> {
 
         self.step("get", async move {
             let id = need(ticket)?;
-            let out = ok_output(plugin.action("get_ticket", json!({"ticket_id": id})).await, "get_ticket")?;
+            let out = ok_output(
+                plugin.action("get_ticket", json!({"ticket_id": id})).await,
+                "get_ticket",
+            )?;
             if out["found"] != true || ticket_id_of(&out) != Some(id) {
                 return fail(format!("get_ticket answered {out}"));
             }
@@ -195,8 +221,15 @@ impl<'a> Checklist<'a> {
 
         self.step("search", async move {
             let id = need(ticket)?;
-            let out = ok_output(plugin.action("search_tickets", json!({"search": "phishing email"})).await, "search_tickets")?;
-            let hit = out["tickets"].as_array().is_some_and(|a| a.iter().any(|t| t["id"].as_u64() == Some(id)));
+            let out = ok_output(
+                plugin
+                    .action("search_tickets", json!({"search": "phishing email"}))
+                    .await,
+                "search_tickets",
+            )?;
+            let hit = out["tickets"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|t| t["id"].as_u64() == Some(id)));
             if !hit {
                 return fail(format!("ticket {id} not among {} result(s)", out["count"]));
             }
@@ -214,7 +247,12 @@ impl<'a> Checklist<'a> {
                 .filter_map(|a| a["id"].as_u64())
                 .find(|a| *a > 1)
                 .ok_or_else(|| StepFail::Fail("the tenant has no agent to assign".into()))?;
-            ok_output(plugin.action("assign_ticket", json!({"ticket_id": id, "agent_id": agent})).await, "assign_ticket")?;
+            ok_output(
+                plugin
+                    .action("assign_ticket", json!({"ticket_id": id, "agent_id": agent}))
+                    .await,
+                "assign_ticket",
+            )?;
             match sim.ticket(id).and_then(|t| t["agent_id"].as_u64()) {
                 Some(a) if a == agent => Ok(format!("ticket {id} assigned to agent {agent}")),
                 other => fail(format!("agent in the tenant is {other:?}, wanted {agent}")),
@@ -244,7 +282,12 @@ impl<'a> Checklist<'a> {
         self.step("close", async move {
             let id = need(ticket)?;
             ok_output(
-                plugin.action("close_ticket", json!({"ticket_id": id, "resolution": "False positive"})).await,
+                plugin
+                    .action(
+                        "close_ticket",
+                        json!({"ticket_id": id, "resolution": "False positive"}),
+                    )
+                    .await,
                 "close_ticket",
             )?;
             let t = sim.ticket(id).unwrap_or_default();
@@ -257,12 +300,19 @@ impl<'a> Checklist<'a> {
         .await;
 
         self.step("trigger fires", trigger_step(sim, plugin)).await;
-        self.step("status sync from investigation", status_sync_step(sim, plugin)).await;
+        self.step(
+            "status sync from investigation",
+            status_sync_step(sim, plugin),
+        )
+        .await;
 
         self.step("error: bad credential", async {
             let mut conn = plugin.connection().clone();
             conn["client_secret"] = json!({"secretKey": "not-the-secret"});
-            match plugin.action_with("get_ticket", json!({"ticket_id": 1}), conn).await {
+            match plugin
+                .action_with("get_ticket", json!({"ticket_id": 1}), conn)
+                .await
+            {
                 Answer::Ok(v) => fail(format!("a wrong secret was accepted: {v}")),
                 Answer::Error(status, exc) => {
                     let cause = exc["cause"].as_str().unwrap_or_default().to_string();
@@ -280,8 +330,13 @@ impl<'a> Checklist<'a> {
         .await;
 
         self.step("error: bad id", async {
-            match plugin.action("get_ticket", json!({"ticket_id": 987_654_321u64})).await {
-                Answer::Ok(v) if v["found"] == false => Ok("ticket 987654321: found = false".into()),
+            match plugin
+                .action("get_ticket", json!({"ticket_id": 987_654_321u64}))
+                .await
+            {
+                Answer::Ok(v) if v["found"] == false => {
+                    Ok("ticket 987654321: found = false".into())
+                }
                 Answer::Ok(v) => fail(format!("a missing ticket was found: {v}")),
                 Answer::Error(status, exc) if status < 500 => Ok(format!(
                     "refused (HTTP {status}): {}",
@@ -292,7 +347,8 @@ impl<'a> Checklist<'a> {
         })
         .await;
 
-        self.step("error: 429 storm survived", storm_step(sim, plugin, ticket)).await;
+        self.step("error: 429 storm survived", storm_step(sim, plugin, ticket))
+            .await;
 
         self.reports
     }
@@ -308,7 +364,11 @@ fn closed_in_sim(sim: &SimHandle, t: &Value) -> bool {
         .seed()
         .statuses
         .iter()
-        .filter(|s| s["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("closed")))
+        .filter(|s| {
+            s["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case("closed"))
+        })
         .filter_map(|s| s["id"].as_u64())
         .collect();
     status.is_some_and(|s| closed_ids.contains(&s)) || t["hasbeenclosed"] == true
@@ -317,11 +377,17 @@ fn closed_in_sim(sim: &SimHandle, t: &Value) -> bool {
 async fn trigger_step(sim: &SimHandle, plugin: &Plugin) -> Outcome {
     const NAME: &str = "ticket_created";
     if !Plugin::has_trigger(NAME) {
-        return Err(StepFail::NotAvailable(format!("this plugin build has no {NAME} trigger")));
+        return Err(StepFail::NotAvailable(format!(
+            "this plugin build has no {NAME} trigger"
+        )));
     }
     let polls_before = sim.journal().count("GET /api/Tickets");
     let mut running = plugin
-        .start_trigger(NAME, json!({"interval": 1}), &format!("halo-cli-sandbox-{}", std::process::id()))
+        .start_trigger(
+            NAME,
+            json!({"interval": 1}),
+            &format!("halo-cli-sandbox-{}", std::process::id()),
+        )
         .await
         .map_err(StepFail::Fail)?;
     // Wait for the trigger's baseline read and first poll, so the new ticket is a change it has not seen.
@@ -333,7 +399,12 @@ async fn trigger_step(sim: &SimHandle, plugin: &Plugin) -> Outcome {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let out = ok_output(
-        plugin.action("create_ticket", json!({"summary": "Sandbox: trigger probe"})).await,
+        plugin
+            .action(
+                "create_ticket",
+                json!({"summary": "Sandbox: trigger probe"}),
+            )
+            .await,
         "create_ticket",
     )?;
     let id = ticket_id_of(&out).ok_or_else(|| StepFail::Fail("no ticket id".into()))?;
@@ -346,8 +417,12 @@ async fn trigger_step(sim: &SimHandle, plugin: &Plugin) -> Outcome {
         .map_err(StepFail::Fail)?;
     Ok(format!(
         "{} event {} for ticket {id}",
-        ev.pointer("/event/event").and_then(Value::as_str).unwrap_or(NAME),
-        ev.pointer("/event/event_id").and_then(Value::as_str).unwrap_or("?")
+        ev.pointer("/event/event")
+            .and_then(Value::as_str)
+            .unwrap_or(NAME),
+        ev.pointer("/event/event_id")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
     ))
 }
 
@@ -356,10 +431,15 @@ async fn status_sync_step(sim: &SimHandle, plugin: &Plugin) -> Outcome {
     const SYNC: &str = "sync_ticket_status";
     for name in [CREATE, SYNC] {
         if haloitsm_plugin::actions::registry().action(name).is_none() {
-            return Err(StepFail::NotAvailable(format!("this plugin build has no {name} action")));
+            return Err(StepFail::NotAvailable(format!(
+                "this plugin build has no {name} action"
+            )));
         }
     }
-    let rrn = format!("rrn:investigation:us:sandbox:investigation:{}", std::process::id());
+    let rrn = format!(
+        "rrn:investigation:us:sandbox:investigation:{}",
+        std::process::id()
+    );
     let out = ok_output(
         plugin
             .action(
@@ -387,7 +467,10 @@ async fn status_sync_step(sim: &SimHandle, plugin: &Plugin) -> Outcome {
             sync["halo_status"], t["status_id"]
         ));
     }
-    Ok(format!("investigation CLOSED → ticket {id} {}", sync["halo_status"].as_str().unwrap_or("closed")))
+    Ok(format!(
+        "investigation CLOSED → ticket {id} {}",
+        sync["halo_status"].as_str().unwrap_or("closed")
+    ))
 }
 
 async fn storm_step(sim: &SimHandle, plugin: &Plugin, ticket: Option<u64>) -> Outcome {
@@ -395,11 +478,14 @@ async fn storm_step(sim: &SimHandle, plugin: &Plugin, ticket: Option<u64>) -> Ou
     let before = sim.rate_limit();
     // The tenant's budget is far below what this connection is told (3000 per 5 min): the tenant answers 429
     // with Retry-After until halo-api's shared limiter pauses every caller and retries.
-    sim.set_rate_limit(Some(RateLimitConfig::new(4, Duration::from_secs(2)).with_retry_after(true)));
+    sim.set_rate_limit(Some(
+        RateLimitConfig::new(4, Duration::from_secs(2)).with_retry_after(true),
+    ));
     let mut conn = plugin.connection().clone();
     conn["rate_limit"] = json!(3000);
     let limited_before = count_429(sim);
-    let calls = (0..8).map(|_| plugin.action_with("get_ticket", json!({"ticket_id": id}), conn.clone()));
+    let calls =
+        (0..8).map(|_| plugin.action_with("get_ticket", json!({"ticket_id": id}), conn.clone()));
     let answers = futures::future::join_all(calls).await;
     sim.set_rate_limit(before);
     let storm = count_429(sim) - limited_before;
@@ -408,18 +494,31 @@ async fn storm_step(sim: &SimHandle, plugin: &Plugin, ticket: Option<u64>) -> Ou
         .filter_map(|a| match a {
             Answer::Ok(v) if v["found"] == true => None,
             Answer::Ok(v) => Some(format!("{v}")),
-            Answer::Error(s, e) => Some(format!("HTTP {s}: {}", e["cause"].as_str().unwrap_or_default())),
+            Answer::Error(s, e) => Some(format!(
+                "HTTP {s}: {}",
+                e["cause"].as_str().unwrap_or_default()
+            )),
         })
         .collect();
     if !failed.is_empty() {
-        return fail(format!("{} of 8 calls failed after {storm} 429s: {}", failed.len(), failed[0]));
+        return fail(format!(
+            "{} of 8 calls failed after {storm} 429s: {}",
+            failed.len(),
+            failed[0]
+        ));
     }
     if storm == 0 {
         return fail("the tenant never answered 429, so nothing was proven");
     }
-    Ok(format!("8 of 8 calls succeeded through {storm} 429 answers"))
+    Ok(format!(
+        "8 of 8 calls succeeded through {storm} 429 answers"
+    ))
 }
 
 fn count_429(sim: &SimHandle) -> usize {
-    sim.journal().entries().iter().filter(|e| e.rate_limited || e.status == Some(429)).count()
+    sim.journal()
+        .entries()
+        .iter()
+        .filter(|e| e.rate_limited || e.status == Some(429))
+        .count()
 }

@@ -56,9 +56,18 @@ pub async fn run(ctx: &Ctx, args: SandboxArgs) -> anyhow::Result<ExitKind> {
     };
     let reports = Checklist::new(&sim, &plugin, &progress).run().await;
 
-    let passed = reports.iter().filter(|r| r.verdict == Verdict::Pass).count();
-    let failed = reports.iter().filter(|r| r.verdict == Verdict::Fail).count();
-    let unavailable = reports.iter().filter(|r| r.verdict == Verdict::NotAvailable).count();
+    let passed = reports
+        .iter()
+        .filter(|r| r.verdict == Verdict::Pass)
+        .count();
+    let failed = reports
+        .iter()
+        .filter(|r| r.verdict == Verdict::Fail)
+        .count();
+    let unavailable = reports
+        .iter()
+        .filter(|r| r.verdict == Verdict::NotAvailable)
+        .count();
     let all_ok = passed == reports.len();
     let total_ms: u128 = reports.iter().map(|r| r.elapsed.as_millis()).sum();
     let summary = format!(
@@ -125,7 +134,11 @@ pub async fn run(ctx: &Ctx, args: SandboxArgs) -> anyhow::Result<ExitKind> {
         let _ = std::fs::remove_file(&file);
         sim.shutdown().await;
     }
-    Ok(if all_ok { ExitKind::Ok } else { ExitKind::Failure })
+    Ok(if all_ok {
+        ExitKind::Ok
+    } else {
+        ExitKind::Failure
+    })
 }
 
 /// The variables for `--keep`, and the secret file they name.
@@ -134,7 +147,10 @@ fn write_keep_env(sim: &halo_sim::SimHandle) -> Result<(Value, PathBuf), CliErro
     write_private(&file, sim.client_secret()).map_err(|e| {
         CliError::new(
             ExitKind::Failure,
-            format!("The sandbox secret file {} could not be written: {e}.", file.display()),
+            format!(
+                "The sandbox secret file {} could not be written: {e}.",
+                file.display()
+            ),
             "Check that the temporary directory is writable (TMPDIR).",
         )
     })?;

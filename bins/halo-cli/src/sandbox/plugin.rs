@@ -101,7 +101,10 @@ impl Plugin {
             let sink = ChannelSink(tx);
             // `registry()` is 'static, so the trigger outlives the task.
             match registry().trigger(&name) {
-                Some(t) => t.run(&ctx, input, &meta, &sink).await.map_err(|e| e.error_string()),
+                Some(t) => t
+                    .run(&ctx, input, &meta, &sink)
+                    .await
+                    .map_err(|e| e.error_string()),
                 None => Ok(()),
             }
         });
@@ -115,7 +118,10 @@ impl EventSink for ChannelSink {
     fn send<'a>(&'a self, output: Value) -> BoxFuture<'a, Result<(), StepError>> {
         async move {
             self.0.send(output).map_err(|_| {
-                StepError::unexpected("The sandbox stopped listening for trigger events.", "Nothing to do.")
+                StepError::unexpected(
+                    "The sandbox stopped listening for trigger events.",
+                    "Nothing to do.",
+                )
             })
         }
         .boxed()
@@ -130,7 +136,11 @@ pub struct RunningTrigger {
 
 impl RunningTrigger {
     /// The first event matching `pred` within `within`; the trigger's own error if it stopped.
-    pub async fn wait_for(&mut self, within: Duration, pred: impl Fn(&Value) -> bool) -> Result<Value, String> {
+    pub async fn wait_for(
+        &mut self,
+        within: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Result<Value, String> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             tokio::select! {

@@ -24,8 +24,12 @@ pub struct Run {
 impl Run {
     /// stdout parsed as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     /// Panic with both streams unless the exit code is `code`.
@@ -62,7 +66,11 @@ impl Sim {
             .unwrap();
         let cfg = f(SimConfig::default().with_credentials(CLIENT_ID, SECRET));
         let handle = rt.block_on(SimServer::start(cfg)).unwrap();
-        Sim { handle, dir: tempfile::tempdir().unwrap(), rt }
+        Sim {
+            handle,
+            dir: tempfile::tempdir().unwrap(),
+            rt,
+        }
     }
 
     /// The config file path the spawned binary uses.
@@ -89,10 +97,16 @@ impl Sim {
     /// A command pointed at the sim through the HALO_* environment variables.
     pub fn cmd(&self) -> Command {
         let mut c = self.bare();
-        c.env("HALO_RESOURCE_SERVER", self.handle.resource_server_url().as_str())
-            .env("HALO_AUTH_SERVER", self.handle.authorization_server_url().as_str())
-            .env("HALO_CLIENT_ID", CLIENT_ID)
-            .env("HALO_CLIENT_SECRET", SECRET);
+        c.env(
+            "HALO_RESOURCE_SERVER",
+            self.handle.resource_server_url().as_str(),
+        )
+        .env(
+            "HALO_AUTH_SERVER",
+            self.handle.authorization_server_url().as_str(),
+        )
+        .env("HALO_CLIENT_ID", CLIENT_ID)
+        .env("HALO_CLIENT_SECRET", SECRET);
         if let Some(t) = self.handle.tenant() {
             c.env("HALO_TENANT", t);
         }
@@ -118,7 +132,12 @@ impl Sim {
 
     /// Port-independent text: the sim's URLs and the scratch dir replaced by placeholders.
     pub fn scrub(&self, s: &str) -> String {
-        let base = self.handle.base_url().as_str().trim_end_matches('/').to_string();
+        let base = self
+            .handle
+            .base_url()
+            .as_str()
+            .trim_end_matches('/')
+            .to_string();
         s.replace(&base, "http://[sim]")
             .replace(&self.dir.path().display().to_string(), "[dir]")
     }
@@ -137,7 +156,10 @@ impl Sim {
 /// The secret must never show up in any output.
 pub fn assert_no_secret(run: &Run) {
     for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
-        assert!(!text.contains(SECRET), "the client secret leaked on {name}:\n{text}");
+        assert!(
+            !text.contains(SECRET),
+            "the client secret leaked on {name}:\n{text}"
+        );
     }
 }
 

@@ -8,7 +8,7 @@ use halo_model::NewAttachment;
 use serde_json::{Value, json};
 
 use super::input::Input;
-use super::tickets::{invalid, ticket_error, ticket_id, ticket_id_field};
+use super::tickets::{invalid, ticket_error, ticket_id, ticket_id_field, ticket_write_error};
 use super::{Action, StepResult, output};
 use crate::connection::Ctx;
 use crate::errors::StepError;
@@ -66,7 +66,10 @@ impl Action for UploadAttachment {
                 a = a.note(n);
             }
             a.validate().map_err(|e| invalid(&e))?;
-            let stored = ctx.client.upload_attachment(a).send().await.map_err(|e| ticket_error(&e, id, &format!("attaching a file to ticket {id}")))?;
+            let stored = match ctx.client.upload_attachment(a).send().await {
+                Ok(x) => x,
+                Err(e) => return Err(ticket_write_error(ctx, &e, id, &format!("attaching a file to ticket {id}")).await),
+            };
             Ok(json!({"attachment": output::attachment(&stored), "success": true}))
         }
         .boxed()
@@ -74,7 +77,11 @@ impl Action for UploadAttachment {
 }
 
 fn guess_type(name: &str) -> &'static str {
-    let ext = name.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    let ext = name
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     match ext.as_str() {
         "txt" | "log" => "text/plain",
         "csv" => "text/csv",
@@ -101,10 +108,17 @@ impl Action for ListAttachments {
             description: "List the files attached to a ticket",
             input: vec![ticket_id_field()],
             output: vec![
-                Field::new("attachments", "Attachments", "[]attachment", "Attachments of the ticket")
+                Field::new(
+                    "attachments",
+                    "Attachments",
+                    "[]attachment",
+                    "Attachments of the ticket",
+                )
+                .required()
+                .example(json!([attachment_example()])),
+                Field::new("count", "Count", "integer", "Number of attachments")
                     .required()
-                    .example(json!([attachment_example()])),
-                Field::new("count", "Count", "integer", "Number of attachments").required().example(1),
+                    .example(1),
             ],
         }
     }
@@ -112,7 +126,9 @@ impl Action for ListAttachments {
     fn run<'a>(&'a self, ctx: &'a Ctx, input: Value) -> BoxFuture<'a, StepResult> {
         async move {
             let id = ticket_id(&Input::new(input))?;
-            let list = ctx.client.list_attachments(id).send().await.map_err(|e| ticket_error(&e, id, &format!("listing attachments of ticket {id}")))?;
+            let list = ctx.client.list_attachments(id).send().await.map_err(|e| {
+                ticket_error(&e, id, &format!("listing attachments of ticket {id}"))
+            })?;
             let items: Vec<Value> = list.iter().map(output::attachment).collect();
             let count = items.len();
             Ok(json!({"attachments": items, "count": count}))

@@ -7,7 +7,7 @@ use halo_model::{NewAction, OutcomeRef, StatusId};
 use serde_json::{Value, json};
 
 use super::input::Input;
-use super::tickets::{invalid, ticket_error, ticket_id, ticket_id_field};
+use super::tickets::{invalid, ticket_error, ticket_id, ticket_id_field, ticket_write_error};
 use super::{Action, StepResult, output, resolve};
 use crate::connection::Ctx;
 use crate::spec::{ComponentSpec, Field};
@@ -65,7 +65,10 @@ impl Action for AddComment {
                 a = a.new_status(sid);
             }
             a.validate().map_err(|e| invalid(&e))?;
-            let added = ctx.client.add_action(a).send().await.map_err(|e| ticket_error(&e, id, &format!("adding a note to ticket {id}")))?;
+            let added = match ctx.client.add_action(a).send().await {
+                Ok(x) => x,
+                Err(e) => return Err(ticket_write_error(ctx, &e, id, &format!("adding a note to ticket {id}")).await),
+            };
             let out = output::action(&added, id.get());
             Ok(json!({"success": true, "comment_id": out.get("id").cloned().unwrap_or(json!(0)), "comment": out}))
         }
@@ -74,18 +77,40 @@ impl Action for AddComment {
 }
 
 /// The tenant's note outcome: "Private Note" / "Public Note" by name, else any outcome named like a note.
-pub async fn default_outcome(ctx: &Ctx, private: bool) -> Result<OutcomeRef, crate::errors::StepError> {
-    let list = ctx.client.list_outcomes().send().await.map_err(|e| crate::halo_errors::from_api(&e, "listing outcomes"))?;
-    let wanted = if private { "private note" } else { "public note" };
+pub async fn default_outcome(
+    ctx: &Ctx,
+    private: bool,
+) -> Result<OutcomeRef, crate::errors::StepError> {
+    let list = ctx
+        .client
+        .list_outcomes()
+        .send()
+        .await
+        .map_err(|e| crate::halo_errors::from_api(&e, "listing outcomes"))?;
+    let wanted = if private {
+        "private note"
+    } else {
+        "public note"
+    };
     let lower = |o: &halo_model::Outcome| o.name().unwrap_or_default().to_lowercase();
     let found = list
         .iter()
         .find(|o| lower(o) == wanted)
-        .or_else(|| list.iter().find(|o| lower(o).contains(if private { "private" } else { "public" })))
+        .or_else(|| {
+            list.iter()
+                .find(|o| lower(o).contains(if private { "private" } else { "public" }))
+        })
         .or_else(|| list.iter().find(|o| lower(o).contains("note")));
     Ok(match found {
         Some(o) => OutcomeRef::Id(o.id),
-        None => OutcomeRef::Name(if private { "Private Note" } else { "Public Note" }.to_string()),
+        None => OutcomeRef::Name(
+            if private {
+                "Private Note"
+            } else {
+                "Public Note"
+            }
+            .to_string(),
+        ),
     })
 }
 
@@ -100,16 +125,35 @@ impl Action for ListComments {
             description: "List the notes and other actions of a ticket",
             input: vec![
                 ticket_id_field(),
-                Field::new("include_private", "Include Private", "boolean", "Include notes hidden from the end user")
-                    .default(true)
-                    .example(true),
-                Field::new("exclude_system", "Exclude System", "boolean", "Leave out actions Halo added automatically")
-                    .default(true)
-                    .example(true),
+                Field::new(
+                    "include_private",
+                    "Include Private",
+                    "boolean",
+                    "Include notes hidden from the end user",
+                )
+                .default(true)
+                .example(true),
+                Field::new(
+                    "exclude_system",
+                    "Exclude System",
+                    "boolean",
+                    "Leave out actions Halo added automatically",
+                )
+                .default(true)
+                .example(true),
             ],
             output: vec![
-                Field::new("comments", "Comments", "[]action", "Notes and actions, oldest first").required().example(json!([action_example()])),
-                Field::new("count", "Count", "integer", "Number of notes returned").required().example(1),
+                Field::new(
+                    "comments",
+                    "Comments",
+                    "[]action",
+                    "Notes and actions, oldest first",
+                )
+                .required()
+                .example(json!([action_example()])),
+                Field::new("count", "Count", "integer", "Number of notes returned")
+                    .required()
+                    .example(1),
             ],
         }
     }
@@ -125,7 +169,10 @@ impl Action for ListComments {
             if inp.bool_or("exclude_system", true) {
                 q = q.exclude_system(true);
             }
-            let list = q.send().await.map_err(|e| ticket_error(&e, id, &format!("listing notes of ticket {id}")))?;
+            let list = q
+                .send()
+                .await
+                .map_err(|e| ticket_error(&e, id, &format!("listing notes of ticket {id}")))?;
             let comments: Vec<Value> = list.iter().map(|a| output::action(a, id.get())).collect();
             let count = comments.len();
             Ok(json!({"comments": comments, "count": count}))

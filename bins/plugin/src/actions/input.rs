@@ -34,7 +34,11 @@ impl Input {
     /// A non-negative integer.
     pub fn u64(&self, key: &str) -> Option<u64> {
         let v = self.0.get(key)?;
-        v.as_u64().or_else(|| v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))
+        v.as_u64().or_else(|| {
+            v.as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as u64)
+        })
     }
 
     /// A required id.
@@ -54,7 +58,9 @@ impl Input {
 
     /// A date-time input (RFC 3339, or a date `YYYY-MM-DD` meaning midnight UTC).
     pub fn date(&self, key: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, StepError> {
-        let Some(s) = self.str(key) else { return Ok(None) };
+        let Some(s) = self.str(key) else {
+            return Ok(None);
+        };
         if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s.trim()) {
             return Ok(Some(d.with_timezone(&chrono::Utc)));
         }
@@ -63,7 +69,9 @@ impl Input {
         }
         Err(StepError::client(
             format!("Input '{key}' is not a date-time"),
-            format!("Give '{key}' as an ISO 8601 date-time such as 2026-12-01T09:30:00Z, or a date such as 2026-12-01."),
+            format!(
+                "Give '{key}' as an ISO 8601 date-time such as 2026-12-01T09:30:00Z, or a date such as 2026-12-01."
+            ),
         ))
     }
 

@@ -37,9 +37,22 @@ pub async fn ticket_type_input(ctx: &Ctx, inp: &Input) -> Result<Option<TicketTy
 /// Shared inputs of the create-from actions: ticket type and team.
 pub fn placement_inputs() -> Vec<Field> {
     vec![
-        Field::new("tickettype_id", "Ticket Type ID", "integer", "Ticket type ID; the connection's default when not set").example(21),
-        Field::new("ticket_type", "Ticket Type", "string", "Ticket type ID or name, used when Ticket Type ID is not set").example("Security Alert"),
-        Field::new("team", "Team", "string", "Team ID or name to assign").example("Security Operations"),
+        Field::new(
+            "tickettype_id",
+            "Ticket Type ID",
+            "integer",
+            "Ticket type ID; the connection's default when not set",
+        )
+        .example(21),
+        Field::new(
+            "ticket_type",
+            "Ticket Type",
+            "string",
+            "Ticket type ID or name, used when Ticket Type ID is not set",
+        )
+        .example("Security Alert"),
+        Field::new("team", "Team", "string", "Team ID or name to assign")
+            .example("Security Operations"),
     ]
 }
 
@@ -67,11 +80,25 @@ impl Action for CreateTicketFromInvestigation {
                     "alert_source": "UBA", "created_time": "2026-12-01T09:29:00Z"}])),
         ];
         input.extend(placement_inputs());
-        input.push(Field::new("summary_prefix", "Summary Prefix", "string", "Text put before the investigation title").default("[IDR]").example("[IDR]"));
         input.push(
-            Field::new("assign_by_email", "Assign By Email", "boolean", "Assign the ticket to the Halo agent with the investigation assignee's email")
-                .default(true)
-                .example(true),
+            Field::new(
+                "summary_prefix",
+                "Summary Prefix",
+                "string",
+                "Text put before the investigation title",
+            )
+            .default("[IDR]")
+            .example("[IDR]"),
+        );
+        input.push(
+            Field::new(
+                "assign_by_email",
+                "Assign by Email",
+                "boolean",
+                "Assign the ticket to the Halo agent with the investigation assignee's email",
+            )
+            .default(true)
+            .example(true),
         );
         input.push(status_map_input());
         input.push(priority_map_input());
@@ -133,7 +160,10 @@ async fn assignee(ctx: &Ctx, inv: &serde_json::Map<String, Value>) -> Option<Age
         Ok(id) => Some(id),
         Err(e) => {
             // Analysts are not always Halo agents: leave the ticket to the type's default assignment.
-            tracing::warn!("Investigation assignee {email} is not a Halo agent; ticket left unassigned ({})", e.cause);
+            tracing::warn!(
+                "Investigation assignee {email} is not a Halo agent; ticket left unassigned ({})",
+                e.cause
+            );
             None
         }
     }

@@ -25,8 +25,12 @@ fn lookup_spec(
         description,
         input: vec![],
         output: vec![
-            Field::new(key, key_title, ty, "Records of the tenant").required().example(json!([example])),
-            Field::new("count", "Count", "integer", "Number of records").required().example(1),
+            Field::new(key, key_title, ty, "Records of the tenant")
+                .required()
+                .example(json!([example])),
+            Field::new("count", "Count", "integer", "Number of records")
+                .required()
+                .example(1),
         ],
     }
 }
@@ -44,13 +48,25 @@ pub struct ListStatuses;
 
 impl Action for ListStatuses {
     fn spec(&self) -> ComponentSpec {
-        lookup_spec("list_statuses", "List Statuses", "List the tenant's ticket statuses", "statuses", "Statuses", "[]status",
-            json!({"id": 9, "name": "Closed", "is_closed": true}))
+        lookup_spec(
+            "list_statuses",
+            "List Statuses",
+            "List the tenant's ticket statuses",
+            "statuses",
+            "Statuses",
+            "[]status",
+            json!({"id": 9, "name": "Closed", "is_closed": true}),
+        )
     }
 
     fn run<'a>(&'a self, ctx: &'a Ctx, _input: Value) -> BoxFuture<'a, StepResult> {
         async move {
-            let l = ctx.client.list_statuses().send().await.map_err(|e| from_api(&e, "listing statuses"))?;
+            let l = ctx
+                .client
+                .list_statuses()
+                .send()
+                .await
+                .map_err(|e| from_api(&e, "listing statuses"))?;
             Ok(listed("statuses", l.iter().map(output::status).collect()))
         }
         .boxed()
@@ -62,14 +78,29 @@ pub struct ListTicketTypes;
 
 impl Action for ListTicketTypes {
     fn spec(&self) -> ComponentSpec {
-        lookup_spec("list_ticket_types", "List Ticket Types", "List the tenant's ticket types", "ticket_types", "Ticket Types",
-            "[]ticket_type", json!({"id": 1, "name": "Incident"}))
+        lookup_spec(
+            "list_ticket_types",
+            "List Ticket Types",
+            "List the tenant's ticket types",
+            "ticket_types",
+            "Ticket Types",
+            "[]ticket_type",
+            json!({"id": 1, "name": "Incident"}),
+        )
     }
 
     fn run<'a>(&'a self, ctx: &'a Ctx, _input: Value) -> BoxFuture<'a, StepResult> {
         async move {
-            let l = ctx.client.list_ticket_types().send().await.map_err(|e| from_api(&e, "listing ticket types"))?;
-            Ok(listed("ticket_types", l.iter().map(output::ticket_type).collect()))
+            let l = ctx
+                .client
+                .list_ticket_types()
+                .send()
+                .await
+                .map_err(|e| from_api(&e, "listing ticket types"))?;
+            Ok(listed(
+                "ticket_types",
+                l.iter().map(output::ticket_type).collect(),
+            ))
         }
         .boxed()
     }
@@ -80,14 +111,29 @@ pub struct ListPriorities;
 
 impl Action for ListPriorities {
     fn spec(&self) -> ComponentSpec {
-        lookup_spec("list_priorities", "List Priorities", "List the tenant's priorities with the SLA each belongs to",
-            "priorities", "Priorities", "[]priority", json!({"id": 2, "name": "High", "sla_id": 1}))
+        lookup_spec(
+            "list_priorities",
+            "List Priorities",
+            "List the tenant's priorities with the SLA each belongs to",
+            "priorities",
+            "Priorities",
+            "[]priority",
+            json!({"id": 2, "name": "High", "sla_id": 1}),
+        )
     }
 
     fn run<'a>(&'a self, ctx: &'a Ctx, _input: Value) -> BoxFuture<'a, StepResult> {
         async move {
-            let l = ctx.client.list_priorities().send().await.map_err(|e| from_api(&e, "listing priorities"))?;
-            Ok(listed("priorities", l.iter().filter_map(output::priority).collect()))
+            let l = ctx
+                .client
+                .list_priorities()
+                .send()
+                .await
+                .map_err(|e| from_api(&e, "listing priorities"))?;
+            Ok(listed(
+                "priorities",
+                l.iter().filter_map(output::priority).collect(),
+            ))
         }
         .boxed()
     }
@@ -98,13 +144,25 @@ pub struct ListTeams;
 
 impl Action for ListTeams {
     fn spec(&self) -> ComponentSpec {
-        lookup_spec("list_teams", "List Teams", "List the tenant's teams", "teams", "Teams", "[]team",
-            json!({"id": 2, "name": "Security Operations"}))
+        lookup_spec(
+            "list_teams",
+            "List Teams",
+            "List the tenant's teams",
+            "teams",
+            "Teams",
+            "[]team",
+            json!({"id": 2, "name": "Security Operations"}),
+        )
     }
 
     fn run<'a>(&'a self, ctx: &'a Ctx, _input: Value) -> BoxFuture<'a, StepResult> {
         async move {
-            let l = ctx.client.list_teams().send().await.map_err(|e| from_api(&e, "listing teams"))?;
+            let l = ctx
+                .client
+                .list_teams()
+                .send()
+                .await
+                .map_err(|e| from_api(&e, "listing teams"))?;
             Ok(listed("teams", l.iter().map(output::team).collect()))
         }
         .boxed()
@@ -116,13 +174,25 @@ pub struct ListAgents;
 
 impl Action for ListAgents {
     fn spec(&self) -> ComponentSpec {
-        lookup_spec("list_agents", "List Agents", "List the tenant's agents", "agents", "Agents", "[]agent",
-            json!({"id": 4, "name": "Sam Analyst", "email": "user@example.com", "team": "Security Operations"}))
+        lookup_spec(
+            "list_agents",
+            "List Agents",
+            "List the tenant's agents",
+            "agents",
+            "Agents",
+            "[]agent",
+            json!({"id": 4, "name": "Sam Analyst", "email": "user@example.com", "team": "Security Operations"}),
+        )
     }
 
     fn run<'a>(&'a self, ctx: &'a Ctx, _input: Value) -> BoxFuture<'a, StepResult> {
         async move {
-            let l = ctx.client.list_agents().send().await.map_err(|e| from_api(&e, "listing agents"))?;
+            let l = ctx
+                .client
+                .list_agents()
+                .send()
+                .await
+                .map_err(|e| from_api(&e, "listing agents"))?;
             Ok(listed("agents", l.iter().map(output::agent).collect()))
         }
         .boxed()
@@ -134,13 +204,25 @@ pub struct ListOutcomes;
 
 impl Action for ListOutcomes {
     fn spec(&self) -> ComponentSpec {
-        lookup_spec("list_outcomes", "List Outcomes", "List the outcomes (action types) notes can be added with",
-            "outcomes", "Outcomes", "[]outcome", json!({"id": 8, "name": "Private Note"}))
+        lookup_spec(
+            "list_outcomes",
+            "List Outcomes",
+            "List the outcomes (action types) notes can be added with",
+            "outcomes",
+            "Outcomes",
+            "[]outcome",
+            json!({"id": 8, "name": "Private Note"}),
+        )
     }
 
     fn run<'a>(&'a self, ctx: &'a Ctx, _input: Value) -> BoxFuture<'a, StepResult> {
         async move {
-            let l = ctx.client.list_outcomes().send().await.map_err(|e| from_api(&e, "listing outcomes"))?;
+            let l = ctx
+                .client
+                .list_outcomes()
+                .send()
+                .await
+                .map_err(|e| from_api(&e, "listing outcomes"))?;
             Ok(listed("outcomes", l.iter().map(output::outcome).collect()))
         }
         .boxed()

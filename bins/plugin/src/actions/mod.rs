@@ -14,18 +14,18 @@ use crate::connection::Ctx;
 use crate::errors::StepError;
 use crate::spec::ComponentSpec;
 
-pub mod input;
+pub mod attachments;
 pub mod comments;
+pub mod input;
+pub mod investigation;
 pub mod lookups;
 pub mod output;
-pub mod resolve;
-pub mod tickets;
-pub mod attachments;
 pub mod people;
-pub mod upsert;
-pub mod investigation;
 pub mod remediation;
+pub mod resolve;
 pub mod sync_status;
+pub mod tickets;
+pub mod upsert;
 pub mod webhook;
 
 /// Result of a step.
@@ -51,8 +51,13 @@ pub trait Trigger: Send + Sync + 'static {
     fn spec(&self) -> ComponentSpec;
     /// Runs until terminated, sending events through `sink`. `meta` is the start message's meta
     /// (its `triggerId` names the state file).
-    fn run<'a>(&'a self, ctx: &'a Ctx, input: Value, meta: &'a Value, sink: &'a dyn EventSink)
-    -> BoxFuture<'a, Result<(), StepError>>;
+    fn run<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        input: Value,
+        meta: &'a Value,
+        sink: &'a dyn EventSink,
+    ) -> BoxFuture<'a, Result<(), StepError>>;
 }
 
 /// All steps of the plugin.
@@ -124,6 +129,10 @@ pub fn registry() -> &'static Registry {
 /// Deserialises validated input into the action's typed input struct.
 pub fn parse_input<T: DeserializeOwned>(input: Value) -> Result<T, StepError> {
     serde_json::from_value(input).map_err(|e| {
-        StepError::client("action input JSON was invalid", "Check the action's inputs against its help.").with_data(e.to_string())
+        StepError::client(
+            "action input JSON was invalid",
+            "Check the action's inputs against its help.",
+        )
+        .with_data(e.to_string())
     })
 }

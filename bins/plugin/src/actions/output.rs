@@ -3,7 +3,10 @@
 //! Only fields Halo actually returned are written (never `null`), so outputs always match the spec types.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use halo_model::{Action, Agent, Attachment, CustomField, Outcome, Priority, Status, Team, Ticket, TicketType, User};
+use halo_model::{
+    Action, Agent, Attachment, CustomField, Outcome, Priority, Status, Team, Ticket, TicketType,
+    User,
+};
 use serde_json::{Map, Value};
 use url::Url;
 
@@ -56,13 +59,32 @@ pub fn ticket(t: &Ticket, resource_server: &Url) -> Value {
     Obj::default()
         .put("id", Some(t.id.get()))
         .text("summary", t.summary.as_deref())
-        .text("details", t.details_html.as_deref().or(t.details.as_deref()))
-        .put("tickettype_id", t.tickettype_id.map(|i| i.get()).filter(|n| *n > 0))
-        .text("tickettype_name", t.tickettype_name.as_deref().or(t.tickettype.as_ref().and_then(|x| x.name.as_deref())))
+        .text(
+            "details",
+            t.details_html.as_deref().or(t.details.as_deref()),
+        )
+        .put(
+            "tickettype_id",
+            t.tickettype_id.map(|i| i.get()).filter(|n| *n > 0),
+        )
+        .text(
+            "tickettype_name",
+            t.tickettype_name
+                .as_deref()
+                .or(t.tickettype.as_ref().and_then(|x| x.name.as_deref())),
+        )
         .put("status_id", t.status_id.map(|i| i.get()).filter(|n| *n > 0))
         .text("status_name", t.status_name.as_deref())
-        .put("priority_id", t.priority_id.map(|i| i.get()).filter(|n| *n > 0))
-        .text("priority_name", t.priority_name.as_deref().or(t.priority.as_ref().and_then(|p| p.name.as_deref())))
+        .put(
+            "priority_id",
+            t.priority_id.map(|i| i.get()).filter(|n| *n > 0),
+        )
+        .text(
+            "priority_name",
+            t.priority_name
+                .as_deref()
+                .or(t.priority.as_ref().and_then(|p| p.name.as_deref())),
+        )
         .put("category", category)
         .put("agent_id", t.agent_id.map(|i| i.get()).filter(|n| *n > 0))
         .text("agent_name", t.agent_name.as_deref())
@@ -79,7 +101,10 @@ pub fn ticket(t: &Ticket, resource_server: &Url) -> Value {
         .date("datecreated", t.datecreated)
         .date("datemodified", t.last_update.or(t.lastactiondate))
         .date("dateclosed", t.dateclosed)
-        .put("customfields", (!custom.is_empty()).then_some(Value::Array(custom)))
+        .put(
+            "customfields",
+            (!custom.is_empty()).then_some(Value::Array(custom)),
+        )
         .put("url", Some(ticket_url(resource_server, t.id.get())))
         .done()
 }
@@ -90,14 +115,23 @@ pub fn custom_field(c: &CustomField) -> Value {
         .put("id", c.id.map(|i| i.get()).filter(|n| *n > 0))
         .text("name", c.name.as_deref())
         .text("label", c.label.as_deref())
-        .put("value", c.display.clone().filter(|d| !d.is_empty()).or_else(|| c.value_text()))
+        .put(
+            "value",
+            c.display
+                .clone()
+                .filter(|d| !d.is_empty())
+                .or_else(|| c.value_text()),
+        )
         .done()
 }
 
 /// The `action` output type (a note or other action on a ticket).
 pub fn action(a: &Action, ticket: u64) -> Value {
     Obj::default()
-        .put("id", Some(a.id.and_then(|i| u64::try_from(i).ok()).unwrap_or_default()))
+        .put(
+            "id",
+            Some(a.id.and_then(|i| u64::try_from(i).ok()).unwrap_or_default()),
+        )
         .put("ticket_id", Some(a.ticket_id.map_or(ticket, |t| t.get())))
         .text("outcome", a.outcome.as_deref())
         .text("note", a.note_html.as_deref().or(a.note.as_deref()))
@@ -109,12 +143,16 @@ pub fn action(a: &Action, ticket: u64) -> Value {
 }
 
 fn id_name(id: u64, name: Option<&str>) -> Obj {
-    Obj::default().put("id", Some(id)).put("name", Some(name.unwrap_or_default().to_string()))
+    Obj::default()
+        .put("id", Some(id))
+        .put("name", Some(name.unwrap_or_default().to_string()))
 }
 
 /// The `status` output type.
 pub fn status(s: &Status) -> Value {
-    id_name(s.id.get(), s.name.as_deref()).put("is_closed", Some(s.is_closed())).done()
+    id_name(s.id.get(), s.name.as_deref())
+        .put("is_closed", Some(s.is_closed()))
+        .done()
 }
 
 /// The `ticket_type` output type.
@@ -125,7 +163,11 @@ pub fn ticket_type(t: &TicketType) -> Value {
 /// The `priority` output type (`None` for rows without a priority id).
 pub fn priority(p: &Priority) -> Option<Value> {
     let id = p.priorityid?.get();
-    Some(id_name(id, p.name.as_deref()).put("sla_id", p.slaid.map(|s| s.get())).done())
+    Some(
+        id_name(id, p.name.as_deref())
+            .put("sla_id", p.slaid.map(|s| s.get()))
+            .done(),
+    )
 }
 
 /// The `team` output type.
@@ -135,7 +177,10 @@ pub fn team(t: &Team) -> Value {
 
 /// The `agent` output type.
 pub fn agent(a: &Agent) -> Value {
-    id_name(a.id.get(), a.name.as_deref()).text("email", a.email.as_deref()).text("team", a.team.as_deref()).done()
+    id_name(a.id.get(), a.name.as_deref())
+        .text("email", a.email.as_deref())
+        .text("team", a.team.as_deref())
+        .done()
 }
 
 /// The `user` output type.
@@ -144,7 +189,13 @@ pub fn user(u: &User) -> Value {
         .text("email", u.emailaddress.as_deref())
         .put("client_id", u.client_id.map(|i| i.get()).filter(|n| *n > 0))
         .text("client_name", u.client_name.as_deref())
-        .put("site_id", u.site_id.or(u.site_id_int).map(|i| i.get()).filter(|n| *n > 0))
+        .put(
+            "site_id",
+            u.site_id
+                .or(u.site_id_int)
+                .map(|i| i.get())
+                .filter(|n| *n > 0),
+        )
         .text("site_name", u.site_name.as_deref())
         .done()
 }

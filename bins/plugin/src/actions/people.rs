@@ -14,7 +14,10 @@ use crate::spec::{ComponentSpec, Field};
 
 fn not_found(e: &halo_api::Error, what: &str, input: &str, id: u64) -> StepError {
     if e.kind() == halo_api::ErrorKind::NotFound {
-        return StepError::plugin(format!("{what} {id} was not found in Halo."), format!("Check the input '{input}'."));
+        return StepError::plugin(
+            format!("{what} {id} was not found in Halo."),
+            format!("Check the input '{input}'."),
+        );
     }
     from_api(e, &format!("getting {} {id}", what.to_lowercase()))
 }
@@ -28,11 +31,24 @@ impl Action for GetUser {
             name: "get_user",
             title: "Get User",
             description: "Get an end user by ID",
-            input: vec![Field::new("user_id", "User ID", "integer", "ID of the user").required().example(33)],
+            input: vec![
+                Field::new("user_id", "User ID", "integer", "ID of the user")
+                    .required()
+                    .example(33),
+            ],
             output: vec![
-                Field::new("user", "User", "user", "The user").required().example(json!({"id": 33, "name": "Alex User",
+                Field::new("user", "User", "user", "The user")
+                    .required()
+                    .example(json!({"id": 33, "name": "Alex User",
                     "email": "user@example.com", "client_id": 12, "client_name": "Example Corp"})),
-                Field::new("success", "Success", "boolean", "Whether the user was found").required().example(true),
+                Field::new(
+                    "success",
+                    "Success",
+                    "boolean",
+                    "Whether the user was found",
+                )
+                .required()
+                .example(true),
             ],
         }
     }
@@ -40,7 +56,12 @@ impl Action for GetUser {
     fn run<'a>(&'a self, ctx: &'a Ctx, input: Value) -> BoxFuture<'a, StepResult> {
         async move {
             let id = Input::new(input).required_id("user_id")?;
-            let u = ctx.client.get_user(UserId::new(id)).send().await.map_err(|e| not_found(&e, "User", "user_id", id))?;
+            let u = ctx
+                .client
+                .get_user(UserId::new(id))
+                .send()
+                .await
+                .map_err(|e| not_found(&e, "User", "user_id", id))?;
             Ok(json!({"user": output::user(&u), "success": true}))
         }
         .boxed()
@@ -56,11 +77,24 @@ impl Action for GetAgent {
             name: "get_agent",
             title: "Get Agent",
             description: "Get an agent by ID",
-            input: vec![Field::new("agent_id", "Agent ID", "integer", "ID of the agent").required().example(4)],
+            input: vec![
+                Field::new("agent_id", "Agent ID", "integer", "ID of the agent")
+                    .required()
+                    .example(4),
+            ],
             output: vec![
-                Field::new("agent", "Agent", "agent", "The agent").required().example(json!({"id": 4, "name": "Sam Analyst",
+                Field::new("agent", "Agent", "agent", "The agent")
+                    .required()
+                    .example(json!({"id": 4, "name": "Sam Analyst",
                     "email": "user@example.com", "team": "Security Operations"})),
-                Field::new("success", "Success", "boolean", "Whether the agent was found").required().example(true),
+                Field::new(
+                    "success",
+                    "Success",
+                    "boolean",
+                    "Whether the agent was found",
+                )
+                .required()
+                .example(true),
             ],
         }
     }
@@ -68,7 +102,12 @@ impl Action for GetAgent {
     fn run<'a>(&'a self, ctx: &'a Ctx, input: Value) -> BoxFuture<'a, StepResult> {
         async move {
             let id = Input::new(input).required_id("agent_id")?;
-            let a = ctx.client.get_agent(AgentId::new(id)).send().await.map_err(|e| not_found(&e, "Agent", "agent_id", id))?;
+            let a = ctx
+                .client
+                .get_agent(AgentId::new(id))
+                .send()
+                .await
+                .map_err(|e| not_found(&e, "Agent", "agent_id", id))?;
             Ok(json!({"agent": output::agent(&a), "success": true}))
         }
         .boxed()

@@ -42,7 +42,16 @@ impl Action for CreateTicketFromRemediation {
             Field::new("priority", "Priority", "string", "Halo priority ID or name").example("High"),
         ];
         input.extend(placement_inputs());
-        input.push(Field::new("summary_prefix", "Summary Prefix", "string", "Text put before the solution summary").default("[IVM]").example("[IVM]"));
+        input.push(
+            Field::new(
+                "summary_prefix",
+                "Summary Prefix",
+                "string",
+                "Text put before the solution summary",
+            )
+            .default("[IVM]")
+            .example("[IVM]"),
+        );
         input.push(status_map_input());
         ComponentSpec {
             name: "create_ticket_from_remediation",

@@ -17,7 +17,14 @@ trait RawId: Copy {
 macro_rules! raw_id {
     ($($t:ty),*) => { $(impl RawId for $t { fn raw(self) -> u64 { self.get() } })* };
 }
-raw_id!(AgentId, PriorityId, StatusId, TeamId, TicketTypeId, halo_model::OutcomeId);
+raw_id!(
+    AgentId,
+    PriorityId,
+    StatusId,
+    TeamId,
+    TicketTypeId,
+    halo_model::OutcomeId
+);
 
 impl RawId for u64 {
     fn raw(self) -> u64 {
@@ -31,12 +38,19 @@ struct Candidate<I> {
     names: Vec<String>,
 }
 
-fn pick<I: RawId>(what: &str, input: &str, given: &str, items: Vec<Candidate<I>>) -> Result<I, StepError> {
+fn pick<I: RawId>(
+    what: &str,
+    input: &str,
+    given: &str,
+    items: Vec<Candidate<I>>,
+) -> Result<I, StepError> {
     let given = given.trim();
     if let Ok(n) = given.parse::<u64>() {
-        return items.iter().find(|c| c.id.raw() == n).map(|c| c.id).ok_or_else(|| {
-            miss(what, input, &format!("ID {n}"), &items)
-        });
+        return items
+            .iter()
+            .find(|c| c.id.raw() == n)
+            .map(|c| c.id)
+            .ok_or_else(|| miss(what, input, &format!("ID {n}"), &items));
     }
     let lower = given.to_lowercase();
     items
@@ -50,33 +64,61 @@ fn miss<I: RawId>(what: &str, input: &str, shown: &str, items: &[Candidate<I>]) 
     let mut known: Vec<String> = items
         .iter()
         .take(25)
-        .map(|c| format!("{} ({})", c.names.first().cloned().unwrap_or_default(), c.id.raw()))
+        .map(|c| {
+            format!(
+                "{} ({})",
+                c.names.first().cloned().unwrap_or_default(),
+                c.id.raw()
+            )
+        })
         .collect();
     if items.len() > 25 {
         known.push("...".into());
     }
     StepError::plugin(
         format!("No {what} {shown} exists in Halo (input '{input}')."),
-        format!("Use an existing {what} ID or name; this tenant has: {}.", known.join(", ")),
+        format!(
+            "Use an existing {what} ID or name; this tenant has: {}.",
+            known.join(", ")
+        ),
     )
 }
 
 /// A ticket type by id or name.
 pub async fn ticket_type(ctx: &Ctx, input: &str, given: &str) -> Result<TicketTypeId, StepError> {
-    let list = ctx.client.list_ticket_types().send().await.map_err(|e| from_api(&e, "listing ticket types"))?;
-    let items = list.into_iter().map(|t| Candidate { id: t.id, names: t.name.into_iter().collect() }).collect();
+    let list = ctx
+        .client
+        .list_ticket_types()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing ticket types"))?;
+    let items = list
+        .into_iter()
+        .map(|t| Candidate {
+            id: t.id,
+            names: t.name.into_iter().collect(),
+        })
+        .collect();
     pick("ticket type", input, given, items)
 }
 
 /// A priority by id or name (the first SLA's row wins when several SLAs share a name).
 pub async fn priority(ctx: &Ctx, input: &str, given: &str) -> Result<PriorityId, StepError> {
-    let list = ctx.client.list_priorities().send().await.map_err(|e| from_api(&e, "listing priorities"))?;
+    let list = ctx
+        .client
+        .list_priorities()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing priorities"))?;
     let mut items: Vec<Candidate<PriorityId>> = Vec::new();
     for p in list {
-        if let Some(id) = p.priorityid {
-            if !items.iter().any(|c| c.id == id) {
-                items.push(Candidate { id, names: p.name.into_iter().collect() });
-            }
+        if let Some(id) = p.priorityid
+            && !items.iter().any(|c| c.id == id)
+        {
+            items.push(Candidate {
+                id,
+                names: p.name.into_iter().collect(),
+            });
         }
     }
     pick("priority", input, given, items)
@@ -84,61 +126,137 @@ pub async fn priority(ctx: &Ctx, input: &str, given: &str) -> Result<PriorityId,
 
 /// A team by id or name; returns the team (Halo wants its name on tickets too).
 pub async fn team(ctx: &Ctx, input: &str, given: &str) -> Result<Team, StepError> {
-    let list = ctx.client.list_teams().send().await.map_err(|e| from_api(&e, "listing teams"))?;
-    let items = list.iter().map(|t| Candidate { id: t.id, names: t.name.clone().into_iter().collect() }).collect();
+    let list = ctx
+        .client
+        .list_teams()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing teams"))?;
+    let items = list
+        .iter()
+        .map(|t| Candidate {
+            id: t.id,
+            names: t.name.clone().into_iter().collect(),
+        })
+        .collect();
     let id: TeamId = pick("team", input, given, items)?;
-    list.into_iter().find(|t| t.id == id).ok_or_else(|| StepError::unexpected("Team vanished.", "Try again."))
+    list.into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| StepError::unexpected("Team vanished.", "Try again."))
 }
 
 /// An agent by id, name or email.
 pub async fn agent(ctx: &Ctx, input: &str, given: &str) -> Result<AgentId, StepError> {
-    let list = ctx.client.list_agents().send().await.map_err(|e| from_api(&e, "listing agents"))?;
+    let list = ctx
+        .client
+        .list_agents()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing agents"))?;
     let items = list
         .into_iter()
-        .map(|a| Candidate { id: a.id, names: a.name.into_iter().chain(a.email).collect() })
+        .map(|a| Candidate {
+            id: a.id,
+            names: a.name.into_iter().chain(a.email).collect(),
+        })
         .collect();
     pick("agent", input, given, items)
 }
 
 /// A status by id or name.
 pub async fn status(ctx: &Ctx, input: &str, given: &str) -> Result<StatusId, StepError> {
-    let list = ctx.client.list_statuses().send().await.map_err(|e| from_api(&e, "listing statuses"))?;
-    let items = list.into_iter().map(|s| Candidate { id: s.id, names: s.name.into_iter().collect() }).collect();
+    let list = ctx
+        .client
+        .list_statuses()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing statuses"))?;
+    let items = list
+        .into_iter()
+        .map(|s| Candidate {
+            id: s.id,
+            names: s.name.into_iter().collect(),
+        })
+        .collect();
     pick("status", input, given, items)
 }
 
 /// An outcome by id or name.
-pub async fn outcome(ctx: &Ctx, input: &str, given: &str) -> Result<halo_model::OutcomeId, StepError> {
-    let list = ctx.client.list_outcomes().send().await.map_err(|e| from_api(&e, "listing outcomes"))?;
+pub async fn outcome(
+    ctx: &Ctx,
+    input: &str,
+    given: &str,
+) -> Result<halo_model::OutcomeId, StepError> {
+    let list = ctx
+        .client
+        .list_outcomes()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing outcomes"))?;
     let items = list
         .iter()
-        .map(|o| Candidate { id: o.id, names: o.name().map(str::to_string).into_iter().collect() })
+        .map(|o| Candidate {
+            id: o.id,
+            names: o.name().map(str::to_string).into_iter().collect(),
+        })
         .collect();
     pick("outcome", input, given, items)
 }
 
 /// The tenant's closed status: one named "Closed" that closes tickets, else the first status that closes.
 pub async fn closed_status(ctx: &Ctx) -> Result<StatusId, StepError> {
-    let list = ctx.client.list_statuses().send().await.map_err(|e| from_api(&e, "listing statuses"))?;
-    let named = list.iter().find(|s| s.is_closed() && s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case("closed")));
-    named.or_else(|| list.iter().find(|s| s.is_closed())).map(|s| s.id).ok_or_else(|| {
-        StepError::plugin(
-            "This Halo tenant has no status that closes a ticket.",
-            "Give the closed status explicitly in the input 'status' or 'closed_status_id'.",
-        )
-    })
+    let list = ctx
+        .client
+        .list_statuses()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing statuses"))?;
+    let named = list.iter().find(|s| {
+        s.is_closed()
+            && s.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("closed"))
+    });
+    named
+        .or_else(|| list.iter().find(|s| s.is_closed()))
+        .map(|s| s.id)
+        .ok_or_else(|| {
+            StepError::plugin(
+                "This Halo tenant has no status that closes a ticket.",
+                "Give the closed status explicitly in the input 'status' or 'closed_status_id'.",
+            )
+        })
 }
 
 /// A category by id or name; returns the category text Halo stores on the ticket.
 pub async fn category(ctx: &Ctx, input: &str, given: &str) -> Result<String, StepError> {
-    let list = ctx.client.list_categories().send().await.map_err(|e| from_api(&e, "listing categories"))?;
-    let text = |c: &halo_model::Category| c.value.clone().or_else(|| c.category_name.clone()).unwrap_or_default();
+    let list = ctx
+        .client
+        .list_categories()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing categories"))?;
+    let text = |c: &halo_model::Category| {
+        c.value
+            .clone()
+            .or_else(|| c.category_name.clone())
+            .unwrap_or_default()
+    };
     let items: Vec<Candidate<u64>> = list
         .iter()
-        .filter_map(|c| Some(Candidate { id: u64::try_from(c.id?).ok()?, names: vec![text(c)] }))
+        .filter_map(|c| {
+            Some(Candidate {
+                id: u64::try_from(c.id?).ok()?,
+                names: vec![text(c)],
+            })
+        })
         .collect();
     let id = pick("category", input, given, items)?;
-    Ok(list.iter().find(|c| c.id.and_then(|i| u64::try_from(i).ok()) == Some(id)).map(text).unwrap_or_default())
+    Ok(list
+        .iter()
+        .find(|c| c.id.and_then(|i| u64::try_from(i).ok()) == Some(id))
+        .map(text)
+        .unwrap_or_default())
 }
 
 /// The connection's defaults for new tickets, resolved to ids.

@@ -23,14 +23,27 @@ use crate::sync::render::escape;
 
 async fn target_ticket(ctx: &Ctx, inp: &Input) -> Result<Ticket, StepError> {
     if let Some(id) = inp.id("ticket_id").map(TicketId::new) {
-        return ctx.client.get_ticket(id).send().await.map_err(|e| ticket_error(&e, id, &format!("reading ticket {id}")));
+        return ctx
+            .client
+            .get_ticket(id)
+            .send()
+            .await
+            .map_err(|e| ticket_error(&e, id, &format!("reading ticket {id}")));
     }
     let Some(key) = inp.str("external_key") else {
-        return Err(StepError::client("Give 'ticket_id' or 'external_key'", "Set the ticket ID, or the external key the ticket was created with."));
+        return Err(StepError::client(
+            "Give 'ticket_id' or 'external_key'",
+            "Set the ticket ID, or the external key the ticket was created with.",
+        ));
     };
     let field = key_field(ctx).await?;
     match find_by_key(ctx, key.trim(), field).await? {
-        Some(t) => ctx.client.get_ticket(t.id).send().await.map_err(|e| ticket_error(&e, t.id, &format!("reading ticket {}", t.id))),
+        Some(t) => ctx
+            .client
+            .get_ticket(t.id)
+            .send()
+            .await
+            .map_err(|e| ticket_error(&e, t.id, &format!("reading ticket {}", t.id))),
         None => Err(StepError::plugin(
             format!("No ticket carries the external key '{}'.", key.trim()),
             "Create it first with Create or Update Ticket, Create Ticket from Investigation or Create Ticket from Remediation.",
@@ -39,7 +52,13 @@ async fn target_ticket(ctx: &Ctx, inp: &Input) -> Result<Ticket, StepError> {
 }
 
 /// The note explaining a status change.
-pub fn reason_note(source: Source, status: &str, disposition: Option<&str>, halo_status: &str, comment: Option<&str>) -> String {
+pub fn reason_note(
+    source: Source,
+    status: &str,
+    disposition: Option<&str>,
+    halo_status: &str,
+    comment: Option<&str>,
+) -> String {
     let what = match source {
         Source::InsightIdr => "investigation",
         Source::InsightVm => "remediation",
@@ -137,7 +156,13 @@ mod tests {
 
     #[test]
     fn note_says_why_and_is_escaped() {
-        let n = reason_note(Source::InsightIdr, "CLOSED", Some("MALICIOUS"), "Closed", Some("<b>x</b>"));
+        let n = reason_note(
+            Source::InsightIdr,
+            "CLOSED",
+            Some("MALICIOUS"),
+            "Closed",
+            Some("<b>x</b>"),
+        );
         assert_eq!(
             n,
             "<p>[InsightConnect] Status set to Closed because the InsightIDR investigation is CLOSED (disposition: MALICIOUS).</p><p>&lt;b&gt;x&lt;/b&gt;</p>"

@@ -40,36 +40,69 @@ pub struct Upserted {
 /// The ticket custom field holding external keys, if the tenant has one with the configured name.
 pub async fn key_field(ctx: &Ctx) -> Result<Option<FieldId>, StepError> {
     let name = ctx.config.sync.key_field.as_str();
-    let list = ctx.client.list_field_info().send().await.map_err(|e| from_api(&e, "listing custom fields"))?;
+    let list = ctx
+        .client
+        .list_field_info()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing custom fields"))?;
     let found = list.iter().find(|f| {
-        f.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)) && f.usage.is_none_or(|u| u == 1)
+        f.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && f.usage.is_none_or(|u| u == 1)
     });
     if found.is_none() {
-        tracing::info!("The tenant has no ticket custom field {name}; the external key is kept in the summary marker only");
+        tracing::info!(
+            "The tenant has no ticket custom field {name}; the external key is kept in the summary marker only"
+        );
     }
     Ok(found.map(|f| f.id))
 }
 
 fn carries_key(t: &Ticket, key: &str, field: Option<FieldId>) -> bool {
-    if t.summary.as_deref().is_some_and(|s| marker::has_marker(s, key)) {
+    if t.summary
+        .as_deref()
+        .is_some_and(|s| marker::has_marker(s, key))
+    {
         return true;
     }
     let Some(fid) = field else { return false };
-    t.customfields.iter().flatten().any(|c| c.id == Some(fid) && c.value_text().as_deref().map(str::trim) == Some(key))
+    t.customfields
+        .iter()
+        .flatten()
+        .any(|c| c.id == Some(fid) && c.value_text().as_deref().map(str::trim) == Some(key))
 }
 
 /// Finds the ticket carrying `key` (the oldest when several do).
-pub async fn find_by_key(ctx: &Ctx, key: &str, field: Option<FieldId>) -> Result<Option<Ticket>, StepError> {
-    let mut list = ctx.client.list_tickets().search_summary(marker::search_text(key)).max_results(50);
+pub async fn find_by_key(
+    ctx: &Ctx,
+    key: &str,
+    field: Option<FieldId>,
+) -> Result<Option<Ticket>, StepError> {
+    let mut list = ctx
+        .client
+        .list_tickets()
+        .search_summary(marker::search_text(key))
+        .max_results(50);
     if let Some(fid) = field {
         list = list.include_custom_fields(&[fid]);
     }
-    let rows = list.send().await.map_err(|e| from_api(&e, "searching for the ticket with this external key"))?;
-    let mut hits: Vec<Ticket> = rows.into_iter().filter(|t| carries_key(t, key, field)).collect();
+    let rows = list
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "searching for the ticket with this external key"))?;
+    let mut hits: Vec<Ticket> = rows
+        .into_iter()
+        .filter(|t| carries_key(t, key, field))
+        .collect();
     hits.sort_by_key(|t| t.id);
     if hits.len() > 1 {
         let ids: Vec<String> = hits.iter().map(|t| t.id.to_string()).collect();
-        tracing::warn!("Several tickets carry the external key {key}: {}; using the oldest", ids.join(", "));
+        tracing::warn!(
+            "Several tickets carry the external key {key}: {}; using the oldest",
+            ids.join(", ")
+        );
     }
     Ok(hits.into_iter().next())
 }
@@ -80,16 +113,28 @@ fn merged_custom_fields(current: &Ticket, wanted: Vec<CustomFieldValue>) -> Vec<
         .customfields
         .iter()
         .flatten()
-        .filter_map(|c| Some(CustomFieldValue::by_id(c.id?, c.value.clone().filter(|v| !v.is_null())?)))
+        .filter_map(|c| {
+            Some(CustomFieldValue::by_id(
+                c.id?,
+                c.value.clone().filter(|v| !v.is_null())?,
+            ))
+        })
         .collect();
     for w in wanted {
         let id = match &w.field {
             FieldRef::Id(id) => Some(*id),
-            FieldRef::Name(n) => {
-                current.customfields.iter().flatten().find(|c| c.name.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(n))).and_then(|c| c.id)
-            }
+            FieldRef::Name(n) => current
+                .customfields
+                .iter()
+                .flatten()
+                .find(|c| c.name.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(n)))
+                .and_then(|c| c.id),
         };
-        match id.and_then(|id| out.iter().position(|o| o.field == FieldRef::Id(id)).map(|i| (i, id))) {
+        match id.and_then(|id| {
+            out.iter()
+                .position(|o| o.field == FieldRef::Id(id))
+                .map(|i| (i, id))
+        }) {
             Some((i, id)) => out[i] = CustomFieldValue::by_id(id, w.value),
             None => out.push(w),
         }
@@ -125,7 +170,12 @@ async fn fill_defaults(ctx: &Ctx, f: &mut TicketFields) -> Result<(), StepError>
 /// unset fields). `fields.summary` is required for a create; the marker is added to it.
 pub async fn upsert(ctx: &Ctx, key: &str, mut fields: TicketFields) -> Result<Upserted, StepError> {
     let key = marker::check_key(key)
-        .map_err(|why| StepError::client(format!("Input 'external_key' is invalid: {why}"), "Give a short, stable key such as the investigation RRN."))?
+        .map_err(|why| {
+            StepError::client(
+                format!("Input 'external_key' is invalid: {why}"),
+                "Give a short, stable key such as the investigation RRN.",
+            )
+        })?
         .to_string();
     let field = key_field(ctx).await?;
     if let Some(existing) = find_by_key(ctx, &key, field).await? {
@@ -133,27 +183,50 @@ pub async fn upsert(ctx: &Ctx, key: &str, mut fields: TicketFields) -> Result<Up
         let mut u = TicketUpdate::new(id);
         let wanted = fields.customfields.take().unwrap_or_default();
         let key_missing = field.is_some_and(|fid| {
-            !existing.customfields.iter().flatten().any(|c| c.id == Some(fid) && c.value_text().as_deref() == Some(key.as_str()))
+            !existing
+                .customfields
+                .iter()
+                .flatten()
+                .any(|c| c.id == Some(fid) && c.value_text().as_deref() == Some(key.as_str()))
         });
         if !wanted.is_empty() || key_missing {
-            let current = ctx.client.get_ticket(id).send().await.map_err(|e| from_api(&e, &format!("reading ticket {id}")))?;
+            let current = ctx
+                .client
+                .get_ticket(id)
+                .send()
+                .await
+                .map_err(|e| from_api(&e, &format!("reading ticket {id}")))?;
             let mut w = wanted;
             if let Some(fid) = field {
                 w.push(CustomFieldValue::by_id(fid, key.clone()));
             }
             fields.customfields = Some(merged_custom_fields(&current, w));
         }
-        let summary = fields.summary.take().unwrap_or_else(|| existing.summary.clone().unwrap_or_default());
+        let summary = fields
+            .summary
+            .take()
+            .unwrap_or_else(|| existing.summary.clone().unwrap_or_default());
         fields.summary = Some(marker::summary_with_marker(&summary, &key));
         *u.fields_mut() = fields;
         u.validate().map_err(|e| invalid(&e))?;
-        let ticket = ctx.client.update_ticket(u).send().await.map_err(|e| from_api(&e, &format!("updating ticket {id}")))?;
+        let ticket = ctx
+            .client
+            .update_ticket(u)
+            .send()
+            .await
+            .map_err(|e| from_api(&e, &format!("updating ticket {id}")))?;
         tracing::info!("Updated ticket {id} for external key {key}");
-        return Ok(Upserted { ticket, created: false });
+        return Ok(Upserted {
+            ticket,
+            created: false,
+        });
     }
     let summary = fields.summary.take().unwrap_or_default();
     if summary.trim().is_empty() {
-        return Err(StepError::client("Input 'summary' is required to create a ticket", "Give the ticket a summary."));
+        return Err(StepError::client(
+            "Input 'summary' is required to create a ticket",
+            "Give the ticket a summary.",
+        ));
     }
     fill_defaults(ctx, &mut fields).await?;
     if let Some(fid) = field {
@@ -170,20 +243,33 @@ pub async fn upsert(ctx: &Ctx, key: &str, mut fields: TicketFields) -> Result<Up
         match ctx.client.create_ticket(nt.clone()).send().await {
             Ok(ticket) => {
                 tracing::info!("Created ticket {} for external key {key}", ticket.id);
-                return Ok(Upserted { ticket, created: true });
+                return Ok(Upserted {
+                    ticket,
+                    created: true,
+                });
             }
             Err(e) if e.kind() == halo_api::ErrorKind::OutcomeUnknown => {
-                tracing::warn!("Create attempt {attempt} for external key {key} lost its response; searching before trying again");
+                tracing::warn!(
+                    "Create attempt {attempt} for external key {key} lost its response; searching before trying again"
+                );
                 if let Some(ticket) = find_by_key(ctx, &key, field).await? {
-                    tracing::info!("Ticket {} for external key {key} was created despite the lost response", ticket.id);
-                    return Ok(Upserted { ticket, created: true });
+                    tracing::info!(
+                        "Ticket {} for external key {key} was created despite the lost response",
+                        ticket.id
+                    );
+                    return Ok(Upserted {
+                        ticket,
+                        created: true,
+                    });
                 }
             }
             Err(e) => return Err(from_api(&e, "creating the ticket")),
         }
     }
     Err(StepError::plugin(
-        format!("Creating the ticket for external key {key} lost its response {MAX_CREATE_ATTEMPTS} times and no ticket carries the key."),
+        format!(
+            "Creating the ticket for external key {key} lost its response {MAX_CREATE_ATTEMPTS} times and no ticket carries the key."
+        ),
         "Check the network path to Halo and run the action again; it will not create a duplicate.",
     ))
 }
@@ -191,14 +277,33 @@ pub async fn upsert(ctx: &Ctx, key: &str, mut fields: TicketFields) -> Result<Up
 /// The outputs of upsert-style actions.
 pub fn upsert_outputs() -> Vec<Field> {
     vec![
-        Field::new("ticket", "Ticket", "ticket", "The ticket as Halo stored it").required().example(ticket_example()),
-        Field::new("created", "Created", "boolean", "Whether a new ticket was created (false: an existing one was updated)")
+        Field::new("ticket", "Ticket", "ticket", "The ticket as Halo stored it")
             .required()
-            .example(true),
-        Field::new("external_key", "External Key", "string", "The external key the ticket carries")
-            .required()
-            .example("rrn:investigation:us:44d8e5f0:investigation:1KJ2XSCV4HAK"),
-        Field::new("success", "Success", "boolean", "Whether the operation succeeded").required().example(true),
+            .example(ticket_example()),
+        Field::new(
+            "created",
+            "Created",
+            "boolean",
+            "Whether a new ticket was created (false: an existing one was updated)",
+        )
+        .required()
+        .example(true),
+        Field::new(
+            "external_key",
+            "External Key",
+            "string",
+            "The external key the ticket carries",
+        )
+        .required()
+        .example("rrn:investigation:us:44d8e5f0:investigation:1KJ2XSCV4HAK"),
+        Field::new(
+            "success",
+            "Success",
+            "boolean",
+            "Whether the operation succeeded",
+        )
+        .required()
+        .example(true),
     ]
 }
 
@@ -263,9 +368,25 @@ mod tests {
             {"id": 101, "name": "CFExternalKey", "value": "k"}, {"id": 102, "name": "CFSeverity", "value": 2},
             {"id": 103, "name": "CFEmpty", "value": null}]}))
         .unwrap();
-        let out = merged_custom_fields(&t, vec![CustomFieldValue::by_name("cfseverity", 4), CustomFieldValue::by_name("CFNew", "x")]);
-        let v: Vec<Value> = out.iter().map(|c| serde_json::to_value(c).unwrap()).collect();
-        assert_eq!(v, vec![json!({"id": 101, "value": "k"}), json!({"id": 102, "value": 4}), json!({"name": "CFNew", "value": "x"})]);
+        let out = merged_custom_fields(
+            &t,
+            vec![
+                CustomFieldValue::by_name("cfseverity", 4),
+                CustomFieldValue::by_name("CFNew", "x"),
+            ],
+        );
+        let v: Vec<Value> = out
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap())
+            .collect();
+        assert_eq!(
+            v,
+            vec![
+                json!({"id": 101, "value": "k"}),
+                json!({"id": 102, "value": 4}),
+                json!({"name": "CFNew", "value": "x"})
+            ]
+        );
     }
 
     #[test]
@@ -273,7 +394,10 @@ mod tests {
         let t: Ticket = serde_json::from_value(json!({"id": 5, "summary": "x [ext:abc]"})).unwrap();
         assert!(carries_key(&t, "abc", None));
         assert!(!carries_key(&t, "ab", None));
-        let t: Ticket = serde_json::from_value(json!({"id": 5, "summary": "x", "customfields": [{"id": 101, "value": "abc"}]})).unwrap();
+        let t: Ticket = serde_json::from_value(
+            json!({"id": 5, "summary": "x", "customfields": [{"id": 101, "value": "abc"}]}),
+        )
+        .unwrap();
         assert!(carries_key(&t, "abc", Some(FieldId::new(101))));
         assert!(!carries_key(&t, "abc", Some(FieldId::new(102))));
     }

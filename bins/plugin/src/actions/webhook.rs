@@ -56,10 +56,20 @@ fn parse_body(v: Option<&Value>) -> Result<WebhookPayload, StepError> {
 }
 
 /// Builds the event for a parsed payload and its ticket.
-pub fn event_for(ctx_sync: &crate::sync::config::SyncSettings, p: &WebhookPayload, t: &Ticket, status_name: Option<String>) -> TicketEvent {
+pub fn event_for(
+    ctx_sync: &crate::sync::config::SyncSettings,
+    p: &WebhookPayload,
+    t: &Ticket,
+    status_name: Option<String>,
+) -> TicketEvent {
     let kind = kind_of(p.event.as_deref().unwrap_or_default());
-    let new_status = t.status_id.map(|id| StatusRef { id: id.get(), name: status_name.clone().unwrap_or_default() });
-    let (idr, ivm) = status_name.as_deref().map_or((None, None), |n| mapping::reverse(ctx_sync, n));
+    let new_status = t.status_id.map(|id| StatusRef {
+        id: id.get(),
+        name: status_name.clone().unwrap_or_default(),
+    });
+    let (idr, ivm) = status_name
+        .as_deref()
+        .map_or((None, None), |n| mapping::reverse(ctx_sync, n));
     TicketEvent {
         event_id: event_id(kind, t.id.get(), t.last_update.or(p.timestamp)),
         kind,

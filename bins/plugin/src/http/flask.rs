@@ -7,7 +7,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 /// A Flask-style error response.
-pub fn error(status: StatusCode, description: impl Into<String>, method: &Method, uri: &Uri) -> Response {
+pub fn error(
+    status: StatusCode,
+    description: impl Into<String>,
+    method: &Method,
+    uri: &Uri,
+) -> Response {
     let name = status.canonical_reason().unwrap_or("Error");
     let body = json!({
         "code": status.as_u16(),

@@ -70,8 +70,10 @@ impl Drop for WorkGuard<'_> {
 /// The bind address: `GUNICORN_CONFIG_FILE`'s `bind` (string or first of a list) wins over `--port`.
 pub fn resolve_bind(port: u16) -> anyhow::Result<String> {
     if let Ok(path) = std::env::var("GUNICORN_CONFIG_FILE") {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading GUNICORN_CONFIG_FILE {path}"))?;
-        let cfg: Value = serde_json::from_str(&text).with_context(|| format!("GUNICORN_CONFIG_FILE {path} is not JSON"))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading GUNICORN_CONFIG_FILE {path}"))?;
+        let cfg: Value = serde_json::from_str(&text)
+            .with_context(|| format!("GUNICORN_CONFIG_FILE {path} is not JSON"))?;
         let bind = match cfg.get("bind") {
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Array(a)) => a.first().and_then(Value::as_str).map(str::to_string),
@@ -86,8 +88,13 @@ pub fn resolve_bind(port: u16) -> anyhow::Result<String> {
 
 /// Serves until SIGTERM/SIGINT (or `POST /api/v1/admin/shutdown`) and in-flight work is done.
 pub async fn serve(options: HttpOptions) -> anyhow::Result<()> {
-    let addr: SocketAddr = options.bind.parse().with_context(|| format!("invalid bind address {}", options.bind))?;
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let addr: SocketAddr = options
+        .bind
+        .parse()
+        .with_context(|| format!("invalid bind address {}", options.bind))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
     let local = listener.local_addr()?;
     // Tests and operators read this line to find the port when binding port 0.
     eprintln!("Listening on {local}");
@@ -131,7 +138,10 @@ async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        if let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
             tokio::select! {
                 _ = term.recv() => {}
                 _ = int.recv() => {}

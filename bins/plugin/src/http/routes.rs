@@ -31,12 +31,21 @@ pub fn router(state: Arc<AppState>) -> Router {
     };
     let v1 = steps()
         .route("/connection/{kind}", post(connection_test))
-        .route("/status", get(|| async { Json(json!({"status": "Ready"})) }))
+        .route(
+            "/status",
+            get(|| async { Json(json!({"status": "Ready"})) }),
+        )
         .route("/info", get(info))
         .route("/spec", get(spec))
         .route("/api", get(swagger))
-        .route("/actions", get(|| async { Json(names(&plugin_spec().actions)) }))
-        .route("/triggers", get(|| async { Json(names(&plugin_spec().triggers)) }))
+        .route(
+            "/actions",
+            get(|| async { Json(names(&plugin_spec().actions)) }),
+        )
+        .route(
+            "/triggers",
+            get(|| async { Json(names(&plugin_spec().triggers)) }),
+        )
         .route("/tasks", get(|| async { Json(json!([])) }))
         .route("/actions/{name}", get(action_details))
         .route("/triggers/{name}", get(trigger_details))
@@ -71,7 +80,13 @@ async fn task(s: St, Path(name): Path<String>, m: Method, u: Uri, body: Bytes) -
     step(&s, Some(("task", name)), Mode::Run, &m, &u, &body).await
 }
 
-async fn connection_test(s: St, Path(kind): Path<String>, m: Method, u: Uri, body: Bytes) -> Response {
+async fn connection_test(
+    s: St,
+    Path(kind): Path<String>,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> Response {
     if kind != "test" && kind != "test_task" {
         return (
             StatusCode::NOT_FOUND,
@@ -83,29 +98,49 @@ async fn connection_test(s: St, Path(kind): Path<String>, m: Method, u: Uri, bod
     step(&s, None, Mode::Test, &m, &u, &body).await
 }
 
-async fn step(state: &AppState, route: Option<(&str, String)>, mode: Mode, m: &Method, u: &Uri, body: &[u8]) -> Response {
+async fn step(
+    state: &AppState,
+    route: Option<(&str, String)>,
+    mode: Mode,
+    m: &Method,
+    u: &Uri,
+    body: &[u8],
+) -> Response {
     if state.shutting_down.load(Ordering::SeqCst) {
-        return flask::simple(StatusCode::SERVICE_UNAVAILABLE, "Shutdown in progress. No new work can be accepted.");
+        return flask::simple(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Shutdown in progress. No new work can be accepted.",
+        );
     }
     let _guard = WorkGuard::new(state);
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {
-            return flask::error(StatusCode::BAD_REQUEST, format!("Failed to decode JSON object: {e}"), m, u);
+            return flask::error(
+                StatusCode::BAD_REQUEST,
+                format!("Failed to decode JSON object: {e}"),
+                m,
+                u,
+            );
         }
     };
     if value.as_object().is_none_or(|o| o.is_empty()) {
         return flask::simple(StatusCode::BAD_REQUEST, "Empty input provided");
     }
     if let Some((kind, name)) = &route {
-        let given = value.get("body").and_then(|b| b.get(*kind)).and_then(Value::as_str);
+        let given = value
+            .get("body")
+            .and_then(|b| b.get(*kind))
+            .and_then(Value::as_str);
         if given != Some(name.as_str()) {
             let mut cap = kind.to_string();
             cap[..1].make_ascii_uppercase();
             let shown = given.unwrap_or("None");
             return flask::error(
                 StatusCode::BAD_REQUEST,
-                format!("{cap} name ({shown}) in input body is not matching with name ({name}) in route"),
+                format!(
+                    "{cap} name ({shown}) in input body is not matching with name ({name}) in route"
+                ),
                 m,
                 u,
             );
@@ -143,21 +178,36 @@ struct FormatQuery {
 async fn spec(Query(q): Query<FormatQuery>) -> Response {
     match q.format.as_deref().unwrap_or("json") {
         "json" => Json(plugin_spec().to_value()).into_response(),
-        "yaml" => ([("content-type", "application/x-yaml")], plugin_spec().to_yaml()).into_response(),
-        _ => flask::simple(StatusCode::UNPROCESSABLE_ENTITY, "The specified format is not supported"),
+        "yaml" => (
+            [("content-type", "application/x-yaml")],
+            plugin_spec().to_yaml(),
+        )
+            .into_response(),
+        _ => flask::simple(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The specified format is not supported",
+        ),
     }
 }
 
 async fn swagger(Query(q): Query<FormatQuery>) -> Response {
     let mut paths = serde_json::Map::new();
     for a in &plugin_spec().actions {
-        paths.insert(format!("/api/v1/actions/{}", a.name), json!({"post": {"summary": a.title, "description": a.description}}));
+        paths.insert(
+            format!("/api/v1/actions/{}", a.name),
+            json!({"post": {"summary": a.title, "description": a.description}}),
+        );
     }
     let doc = json!({"swagger": "2.0", "info": {"title": plugin::TITLE, "version": plugin::VERSION}, "paths": paths});
     match q.format.as_deref().unwrap_or("json") {
         "json" => Json(doc).into_response(),
-        "yaml" => yaml_serde::to_string(&doc).unwrap_or_default().into_response(),
-        _ => flask::simple(StatusCode::UNPROCESSABLE_ENTITY, "The specified format is not supported"),
+        "yaml" => yaml_serde::to_string(&doc)
+            .unwrap_or_default()
+            .into_response(),
+        _ => flask::simple(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The specified format is not supported",
+        ),
     }
 }
 
@@ -169,7 +219,10 @@ fn details(kind: &str, c: Option<&crate::spec::ComponentSpec>, name: &str) -> Re
                 "input": v.get("input").cloned().unwrap_or(json!({})), "output": v.get("output").cloned().unwrap_or(json!({}))}))
             .into_response()
         }
-        None => flask::simple(StatusCode::BAD_REQUEST, &format!("{kind} {name} does not exist")),
+        None => flask::simple(
+            StatusCode::BAD_REQUEST,
+            &format!("{kind} {name} does not exist"),
+        ),
     }
 }
 
@@ -210,11 +263,17 @@ async fn workers(s: St) -> Json<Value> {
 
 async fn admin_shutdown(s: St) -> Response {
     s.begin_shutdown();
-    (StatusCode::OK, Json(json!({"message": "Shutdown request accepted."}))).into_response()
+    (
+        StatusCode::OK,
+        Json(json!({"message": "Shutdown request accepted."})),
+    )
+        .into_response()
 }
 
 async fn admin_status(s: St) -> Json<Value> {
     let active = s.active.load(Ordering::SeqCst);
     let down = s.shutting_down.load(Ordering::SeqCst);
-    Json(json!({"active_work": active, "shutdown_initiated": down, "shutdown_safe": down && active == 0}))
+    Json(
+        json!({"active_work": active, "shutdown_initiated": down, "shutdown_safe": down && active == 0}),
+    )
 }

@@ -75,7 +75,12 @@ const ASSIST: &str = "Send one JSON object {\"version\": \"v1\", \"type\": ..., 
 /// Parses raw bytes into a message.
 pub fn parse(bytes: &[u8]) -> Result<Message, Box<Rejected>> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        reject("action_event", Value::Object(Map::new()), Value::Null, format!("Input message is not valid JSON: {e}"))
+        reject(
+            "action_event",
+            Value::Object(Map::new()),
+            Value::Null,
+            format!("Input message is not valid JSON: {e}"),
+        )
     })?;
     from_value(value)
 }
@@ -84,10 +89,18 @@ pub fn parse(bytes: &[u8]) -> Result<Message, Box<Rejected>> {
 pub fn from_value(value: Value) -> Result<Message, Box<Rejected>> {
     let empty = || Value::Object(Map::new());
     let Value::Object(mut msg) = value else {
-        let text = if value.is_null() { "Input message was None" } else { "Input message is not a dictionary" };
+        let text = if value.is_null() {
+            "Input message was None"
+        } else {
+            "Input message is not a dictionary"
+        };
         return Err(reject("action_event", empty(), Value::Null, text.into()));
     };
-    let type_name = msg.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+    let type_name = msg
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let kind = match type_name.as_str() {
         "action_start" => Some(MessageType::ActionStart),
         "trigger_start" => Some(MessageType::TriggerStart),
@@ -100,8 +113,13 @@ pub fn from_value(value: Value) -> Result<Message, Box<Rejected>> {
         Some(Value::Object(b)) => Some(b),
         _ => None,
     };
-    let meta = body.as_mut().map_or_else(empty, |b| b.remove("meta").unwrap_or_else(empty));
-    let connection = body.as_ref().and_then(|b| b.get("connection").cloned()).unwrap_or(Value::Null);
+    let meta = body
+        .as_mut()
+        .map_or_else(empty, |b| b.remove("meta").unwrap_or_else(empty));
+    let connection = body
+        .as_ref()
+        .and_then(|b| b.get("connection").cloned())
+        .unwrap_or(Value::Null);
     let fail = |text: String| reject(response_type, meta.clone(), connection.clone(), text);
 
     if !msg.contains_key("type") {
@@ -116,8 +134,12 @@ pub fn from_value(value: Value) -> Result<Message, Box<Rejected>> {
     match msg.get("version") {
         Some(Value::String(v)) if v == "v1" => {}
         other => {
-            let shown = other.and_then(Value::as_str).map_or_else(|| "non-string".to_string(), str::to_string);
-            return Err(fail(format!("Unsupported version '{shown}'. Only v1 is supported")));
+            let shown = other
+                .and_then(Value::as_str)
+                .map_or_else(|| "non-string".to_string(), str::to_string);
+            return Err(fail(format!(
+                "Unsupported version '{shown}'. Only v1 is supported"
+            )));
         }
     }
     let Some(kind) = kind else {
@@ -127,7 +149,11 @@ pub fn from_value(value: Value) -> Result<Message, Box<Rejected>> {
     };
     let step = match kind.step_key() {
         Some(key) => match body.get(key) {
-            None => return Err(fail(format!("Message is {type_name} but field \"{key}\" is missing from body"))),
+            None => {
+                return Err(fail(format!(
+                    "Message is {type_name} but field \"{key}\" is missing from body"
+                )));
+            }
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => {
                 let mut cap = key.to_string();
@@ -140,11 +166,28 @@ pub fn from_value(value: Value) -> Result<Message, Box<Rejected>> {
     let input = body.remove("input").unwrap_or_else(empty);
     let connection = body.remove("connection").unwrap_or_else(empty);
     let dispatcher = body.remove("dispatcher").unwrap_or_else(empty);
-    Ok(Message { kind, step, meta, input, connection, dispatcher })
+    Ok(Message {
+        kind,
+        step,
+        meta,
+        input,
+        connection,
+        dispatcher,
+    })
 }
 
-fn reject(response_type: &'static str, meta: Value, connection: Value, text: String) -> Box<Rejected> {
-    Box::new(Rejected { response_type, meta, error: StepError::client(text, ASSIST), connection })
+fn reject(
+    response_type: &'static str,
+    meta: Value,
+    connection: Value,
+    text: String,
+) -> Box<Rejected> {
+    Box::new(Rejected {
+        response_type,
+        meta,
+        error: StepError::client(text, ASSIST),
+        connection,
+    })
 }
 
 #[cfg(test)]
@@ -158,9 +201,18 @@ mod tests {
 
     #[test]
     fn runtime_messages() {
-        assert_eq!(err(r#"{"version":"v1","body":{}}"#), "\"type\" missing from input message");
-        assert_eq!(err(r#"{"type":"action_start","body":{}}"#), "\"version\" missing from input message");
-        assert_eq!(err(r#"{"type":"action_start","version":"v1"}"#), "\"body\" missing from input message");
+        assert_eq!(
+            err(r#"{"version":"v1","body":{}}"#),
+            "\"type\" missing from input message"
+        );
+        assert_eq!(
+            err(r#"{"type":"action_start","body":{}}"#),
+            "\"version\" missing from input message"
+        );
+        assert_eq!(
+            err(r#"{"type":"action_start","version":"v1"}"#),
+            "\"body\" missing from input message"
+        );
         assert_eq!(
             err(r#"{"type":"action_start","version":"v2","body":{}}"#),
             "Unsupported version 'v2'. Only v1 is supported"
@@ -169,15 +221,23 @@ mod tests {
             err(r#"{"type":"action_start","version":"v1","body":{}}"#),
             "Message is action_start but field \"action\" is missing from body"
         );
-        assert_eq!(err(r#"{"type":"action_start","version":"v1","body":{"action":1}}"#), "Action field must be a string");
-        assert!(err(r#"{"type":"nope","version":"v1","body":{}}"#).starts_with("Unsupported message type"));
+        assert_eq!(
+            err(r#"{"type":"action_start","version":"v1","body":{"action":1}}"#),
+            "Action field must be a string"
+        );
+        assert!(
+            err(r#"{"type":"nope","version":"v1","body":{}}"#)
+                .starts_with("Unsupported message type")
+        );
         assert!(err("{not json").starts_with("Input message is not valid JSON"));
         assert_eq!(err("[]"), "Input message is not a dictionary");
     }
 
     #[test]
     fn defaults_and_meta_echo() {
-        let m = parse(br#"{"type":"action_start","version":"v1","body":{"action":"a","meta":null}}"#).unwrap();
+        let m =
+            parse(br#"{"type":"action_start","version":"v1","body":{"action":"a","meta":null}}"#)
+                .unwrap();
         assert_eq!(m.meta, Value::Null);
         assert_eq!(m.input, serde_json::json!({}));
         assert_eq!(m.connection, serde_json::json!({}));
@@ -188,7 +248,8 @@ mod tests {
 
     #[test]
     fn rejected_keeps_meta() {
-        let r = parse(br#"{"type":"action_start","version":"v9","body":{"meta":{"jobId":"j"}}}"#).unwrap_err();
+        let r = parse(br#"{"type":"action_start","version":"v9","body":{"meta":{"jobId":"j"}}}"#)
+            .unwrap_err();
         assert_eq!(r.meta, serde_json::json!({"jobId": "j"}));
     }
 }

@@ -59,7 +59,11 @@ pub const REFERENCES: &[&str] = &["[HaloITSM API](https://haloitsm.com/apidoc/)"
 pub const TAGS: &[&str] = &["haloitsm", "ticketing", "itsm", "helpdesk"];
 
 /// `hub_tags.use_cases`.
-pub const USE_CASES: &[&str] = &["alerting_and_notifications", "remediation_management", "threat_detection_and_response"];
+pub const USE_CASES: &[&str] = &[
+    "alerting_and_notifications",
+    "remediation_management",
+    "threat_detection_and_response",
+];
 
 /// `hub_tags.keywords`.
 pub const KEYWORDS: &[&str] = &["haloitsm", "ticketing", "itsm", "incident"];

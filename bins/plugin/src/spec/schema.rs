@@ -92,21 +92,21 @@ fn type_schema(spec: &PluginSpec, ty: &str, defs: &mut Map<String, Value>) -> Va
             json!({"$ref": "#/definitions/file"})
         }
         custom => {
-            if !defs.contains_key(custom) {
-                if let Some(t) = spec.type_spec(custom) {
-                    // Insert a placeholder first so recursive types terminate.
-                    defs.insert(custom.into(), Value::Null);
-                    let mut def = object_schema(spec, &t.fields);
-                    if let Value::Object(m) = &mut def {
-                        m.insert("title".into(), custom.into());
-                        if let Some(Value::Object(inner)) = m.remove("definitions") {
-                            for (k, v) in inner {
-                                defs.entry(k).or_insert(v);
-                            }
+            if !defs.contains_key(custom)
+                && let Some(t) = spec.type_spec(custom)
+            {
+                // Insert a placeholder first so recursive types terminate.
+                defs.insert(custom.into(), Value::Null);
+                let mut def = object_schema(spec, &t.fields);
+                if let Value::Object(m) = &mut def {
+                    m.insert("title".into(), custom.into());
+                    if let Some(Value::Object(inner)) = m.remove("definitions") {
+                        for (k, v) in inner {
+                            defs.entry(k).or_insert(v);
                         }
                     }
-                    defs.insert(custom.into(), def);
                 }
+                defs.insert(custom.into(), def);
             }
             json!({"$ref": format!("#/definitions/{custom}")})
         }
@@ -116,25 +116,36 @@ fn type_schema(spec: &PluginSpec, ty: &str, defs: &mut Map<String, Value>) -> Va
 /// Validates an object against fields: required keys present, types and enums as the schema says.
 ///
 /// `null` for an optional field is treated as absent (the UI sends it for unset optional inputs).
-pub fn validate_object(spec: &PluginSpec, value: &Value, fields: &[Field], path: &str) -> Result<(), Violation> {
+pub fn validate_object(
+    spec: &PluginSpec,
+    value: &Value,
+    fields: &[Field],
+    path: &str,
+) -> Result<(), Violation> {
     let Value::Object(obj) = value else {
-        return Err(violation(format!("{} is not of type 'object'", show(value)), path));
+        return Err(violation(
+            format!("{} is not of type 'object'", show(value)),
+            path,
+        ));
     };
     for f in fields {
         match obj.get(f.name) {
             None if f.required => {
-                return Err(violation(format!("'{}' is a required property", f.name), path));
+                return Err(violation(
+                    format!("'{}' is a required property", f.name),
+                    path,
+                ));
             }
             None => {}
             Some(Value::Null) if !f.required => {}
             Some(v) => {
                 let p = join(path, f.name);
                 validate_type(spec, v, f.ty, &p)?;
-                if let Some(allowed) = &f.enumeration {
-                    if !allowed.contains(v) {
-                        let list = allowed.iter().map(show).collect::<Vec<_>>().join(", ");
-                        return Err(violation(format!("{} is not one of [{list}]", show(v)), &p));
-                    }
+                if let Some(allowed) = &f.enumeration
+                    && !allowed.contains(v)
+                {
+                    let list = allowed.iter().map(show).collect::<Vec<_>>().join(", ");
+                    return Err(violation(format!("{} is not one of [{list}]", show(v)), &p));
                 }
             }
         }
@@ -145,7 +156,10 @@ pub fn validate_object(spec: &PluginSpec, value: &Value, fields: &[Field], path:
 fn validate_type(spec: &PluginSpec, v: &Value, ty: &str, path: &str) -> Result<(), Violation> {
     if let Some(inner) = ty.strip_prefix("[]") {
         let Value::Array(items) = v else {
-            return Err(violation(format!("{} is not of type 'array'", show(v)), path));
+            return Err(violation(
+                format!("{} is not of type 'array'", show(v)),
+                path,
+            ));
         };
         for (i, item) in items.iter().enumerate() {
             validate_type(spec, item, inner, &join(path, &i.to_string()))?;
@@ -159,7 +173,9 @@ fn validate_type(spec: &PluginSpec, v: &Value, ty: &str, path: &str) -> Result<(
         "string" | "date" | "bytes" => (v.is_string(), "string"),
         "object" => (v.is_object(), "object"),
         "credential_secret_key" => {
-            let secret = [Field::new("secretKey", "Secret Key", "string", "The shared secret key").required()];
+            let secret = [
+                Field::new("secretKey", "Secret Key", "string", "The shared secret key").required(),
+            ];
             return validate_object(spec, v, &secret, path);
         }
         "file" => {
@@ -177,7 +193,10 @@ fn validate_type(spec: &PluginSpec, v: &Value, ty: &str, path: &str) -> Result<(
     if ok {
         Ok(())
     } else {
-        Err(violation(format!("{} is not of type '{expected}'", show(v)), path))
+        Err(violation(
+            format!("{} is not of type '{expected}'", show(v)),
+            path,
+        ))
     }
 }
 
@@ -188,12 +207,18 @@ pub fn null_or_empty_required<'a>(value: &Value, fields: &'a [Field]) -> Option<
     fields
         .iter()
         .filter(|f| f.required)
-        .find(|f| matches!(obj.get(f.name), Some(Value::Null)) || obj.get(f.name).and_then(Value::as_str) == Some(""))
+        .find(|f| {
+            matches!(obj.get(f.name), Some(Value::Null))
+                || obj.get(f.name).and_then(Value::as_str) == Some("")
+        })
         .map(|f| f.name)
 }
 
 fn is_integer(v: &Value) -> bool {
-    v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0 && f.is_finite())
+    v.is_i64()
+        || v.is_u64()
+        || v.as_f64()
+            .is_some_and(|f| f.fract() == 0.0 && f.is_finite())
 }
 
 fn show(v: &Value) -> String {
@@ -211,11 +236,18 @@ fn show(v: &Value) -> String {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn violation(message: String, path: &str) -> Violation {
-    Violation { message, path: path.to_string() }
+    Violation {
+        message,
+        path: path.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -241,10 +273,19 @@ mod tests {
         assert_eq!(s["required"], json!(["ticket_id"]));
         assert_eq!(s["properties"]["ticket_id"]["order"], 1);
         assert_eq!(s["properties"]["when"]["format"], "date-time");
-        assert_eq!(s["properties"]["tickets"]["items"]["$ref"], "#/definitions/ticket");
+        assert_eq!(
+            s["properties"]["tickets"]["items"]["$ref"],
+            "#/definitions/ticket"
+        );
         assert_eq!(s["definitions"]["ticket"]["title"], "ticket");
-        assert_eq!(s["definitions"]["credential_secret_key"]["required"], json!(["secretKey"]));
-        assert!(s["definitions"]["custom_field"].is_object(), "nested custom types are hoisted");
+        assert_eq!(
+            s["definitions"]["credential_secret_key"]["required"],
+            json!(["secretKey"])
+        );
+        assert!(
+            s["definitions"]["custom_field"].is_object(),
+            "nested custom types are hoisted"
+        );
     }
 
     #[test]
@@ -259,18 +300,39 @@ mod tests {
         assert_eq!(e.path, "ticket_id");
         let e = validate_object(spec, &json!({"ticket_id": 1, "state": "x"}), &f, "").unwrap_err();
         assert!(e.message.contains("is not one of"));
-        let e = validate_object(spec, &json!({"ticket_id": 1, "tickets": [{"summary": "no id"}]}), &f, "").unwrap_err();
+        let e = validate_object(
+            spec,
+            &json!({"ticket_id": 1, "tickets": [{"summary": "no id"}]}),
+            &f,
+            "",
+        )
+        .unwrap_err();
         assert_eq!(e.path, "tickets.0");
-        let e = validate_object(spec, &json!({"ticket_id": 1, "secret": "plain-secret"}), &f, "").unwrap_err();
-        assert!(!e.to_string().contains("plain-secret"), "string values are never echoed");
+        let e = validate_object(
+            spec,
+            &json!({"ticket_id": 1, "secret": "plain-secret"}),
+            &f,
+            "",
+        )
+        .unwrap_err();
+        assert!(
+            !e.to_string().contains("plain-secret"),
+            "string values are never echoed"
+        );
         assert!(validate_object(spec, &json!({"ticket_id": 1, "state": null}), &f, "").is_ok());
     }
 
     #[test]
     fn rejects_null_or_empty_required_inputs() {
         let f = fields();
-        assert_eq!(null_or_empty_required(&json!({"ticket_id": ""}), &f), Some("ticket_id"));
-        assert_eq!(null_or_empty_required(&json!({"ticket_id": null}), &f), Some("ticket_id"));
+        assert_eq!(
+            null_or_empty_required(&json!({"ticket_id": ""}), &f),
+            Some("ticket_id")
+        );
+        assert_eq!(
+            null_or_empty_required(&json!({"ticket_id": null}), &f),
+            Some("ticket_id")
+        );
         assert_eq!(null_or_empty_required(&json!({"ticket_id": 2}), &f), None);
     }
 }

@@ -4,10 +4,17 @@
 use serde_json::{Map, Value};
 
 use super::model::Field;
-use crate::sync::config::{self, IDR_PRIORITY_DEFAULTS, IDR_STATUS_DEFAULTS, IVM_STATUS_DEFAULTS, fields};
+use crate::sync::config::{
+    self, IDR_PRIORITY_DEFAULTS, IDR_STATUS_DEFAULTS, IVM_STATUS_DEFAULTS, fields,
+};
 
 fn map_value(defaults: &[(&str, &str)]) -> Value {
-    Value::Object(defaults.iter().map(|(k, v)| ((*k).to_string(), Value::from(*v))).collect::<Map<_, _>>())
+    Value::Object(
+        defaults
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), Value::from(*v)))
+            .collect::<Map<_, _>>(),
+    )
 }
 
 /// Connection fields added for sync.
@@ -50,12 +57,22 @@ pub fn connection_fields() -> Vec<Field> {
 
 /// The `status_map` override input.
 pub fn status_map_input() -> Field {
-    Field::new("status_map", "Status Map", "object", "Overrides of the connection's status map for this step")
-        .example(serde_json::json!({"CLOSED": "Resolved"}))
+    Field::new(
+        "status_map",
+        "Status Map",
+        "object",
+        "Overrides of the connection's status map for this step",
+    )
+    .example(serde_json::json!({"CLOSED": "Resolved"}))
 }
 
 /// The `priority_map` override input.
 pub fn priority_map_input() -> Field {
-    Field::new("priority_map", "Priority Map", "object", "Overrides of the connection's InsightIDR priority map for this step")
-        .example(serde_json::json!({"UNSPECIFIED": "Low"}))
+    Field::new(
+        "priority_map",
+        "Priority Map",
+        "object",
+        "Overrides of the connection's InsightIDR priority map for this step",
+    )
+    .example(serde_json::json!({"UNSPECIFIED": "Low"}))
 }

@@ -13,7 +13,14 @@ pub fn types() -> Vec<TypeSpec> {
         TypeSpec {
             name: "field_change",
             fields: vec![
-                Field::new("field", "Field", "string", "Changed field (custom fields as cf:<name>)").required().example("status_id"),
+                Field::new(
+                    "field",
+                    "Field",
+                    "string",
+                    "Changed field (custom fields as cf:<name>)",
+                )
+                .required()
+                .example("status_id"),
                 Field::new("old", "Old", "string", "Value before the change").example("1"),
                 Field::new("new", "New", "string", "Value after the change").example("2"),
             ],
@@ -21,25 +28,88 @@ pub fn types() -> Vec<TypeSpec> {
         TypeSpec {
             name: "ticket_event",
             fields: vec![
-                Field::new("event_id", "Event ID", "string", "Stable ID of this change; the same change always has the same ID")
+                Field::new(
+                    "event_id",
+                    "Event ID",
+                    "string",
+                    "Stable ID of this change; the same change always has the same ID",
+                )
+                .required()
+                .example("ticket_status_changed:1042:2026-12-01T10:02:45.123456700Z"),
+                Field::new(
+                    "event",
+                    "Event",
+                    "string",
+                    "ticket_created, ticket_updated or ticket_status_changed",
+                )
+                .required()
+                .example("ticket_status_changed"),
+                Field::new("ticket_id", "Ticket ID", "integer", "ID of the ticket")
                     .required()
-                    .example("ticket_status_changed:1042:2026-12-01T10:02:45.123456700Z"),
-                Field::new("event", "Event", "string", "ticket_created, ticket_updated or ticket_status_changed")
-                    .required()
-                    .example("ticket_status_changed"),
-                Field::new("ticket_id", "Ticket ID", "integer", "ID of the ticket").required().example(1042),
-                Field::new("occurred_at", "Occurred At", "date", "When Halo recorded the change").example("2026-12-01T10:02:45Z"),
-                Field::new("changes", "Changes", "[]field_change", "Changed fields with old and new values")
-                    .example(json!([{"field": "status_id", "old": "1", "new": "2"}])),
-                Field::new("old_status_id", "Old Status ID", "integer", "Status before the change").example(1),
-                Field::new("old_status_name", "Old Status Name", "string", "Status name before the change").example("New"),
-                Field::new("new_status_id", "New Status ID", "integer", "Status after the change").example(2),
-                Field::new("new_status_name", "New Status Name", "string", "Status name after the change").example("In Progress"),
-                Field::new("insightidr_status", "InsightIDR Status", "string", "InsightIDR investigation status the Halo status maps to")
-                    .example("INVESTIGATING"),
-                Field::new("insightvm_status", "InsightVM Status", "string", "InsightVM remediation status the Halo status maps to")
-                    .example("Open"),
-                Field::new("source", "Source", "string", "poll for trigger events, webhook for parsed webhooks").example("poll"),
+                    .example(1042),
+                Field::new(
+                    "occurred_at",
+                    "Occurred At",
+                    "date",
+                    "When Halo recorded the change",
+                )
+                .example("2026-12-01T10:02:45Z"),
+                Field::new(
+                    "changes",
+                    "Changes",
+                    "[]field_change",
+                    "Changed fields with old and new values",
+                )
+                .example(json!([{"field": "status_id", "old": "1", "new": "2"}])),
+                Field::new(
+                    "old_status_id",
+                    "Old Status ID",
+                    "integer",
+                    "Status before the change",
+                )
+                .example(1),
+                Field::new(
+                    "old_status_name",
+                    "Old Status Name",
+                    "string",
+                    "Status name before the change",
+                )
+                .example("New"),
+                Field::new(
+                    "new_status_id",
+                    "New Status ID",
+                    "integer",
+                    "Status after the change",
+                )
+                .example(2),
+                Field::new(
+                    "new_status_name",
+                    "New Status Name",
+                    "string",
+                    "Status name after the change",
+                )
+                .example("In Progress"),
+                Field::new(
+                    "insightidr_status",
+                    "InsightIDR Status",
+                    "string",
+                    "InsightIDR investigation status the Halo status maps to",
+                )
+                .example("INVESTIGATING"),
+                Field::new(
+                    "insightvm_status",
+                    "InsightVM Status",
+                    "string",
+                    "InsightVM remediation status the Halo status maps to",
+                )
+                .example("Open"),
+                Field::new(
+                    "source",
+                    "Source",
+                    "string",
+                    "poll for trigger events, webhook for parsed webhooks",
+                )
+                .example("poll"),
             ],
         },
     ]
@@ -85,23 +155,51 @@ fn common_inputs() -> Vec<Field> {
 /// The spec of one trigger.
 pub fn trigger_spec(kind: Kind) -> ComponentSpec {
     let mut input = common_inputs();
-    let ticket = Field::new("ticket", "Ticket", "ticket", "The ticket after the change").required().example(ticket_example());
-    let event = Field::new("event", "Event", "ticket_event", "What changed").required().example(event_example(kind));
+    let ticket = Field::new("ticket", "Ticket", "ticket", "The ticket after the change")
+        .required()
+        .example(ticket_example());
+    let event = Field::new("event", "Event", "ticket_event", "What changed")
+        .required()
+        .example(event_example(kind));
     let (title, description, mut output) = match kind {
-        Kind::Created => ("Ticket Created", "Trigger when a ticket is created in HaloITSM", vec![ticket, event]),
+        Kind::Created => (
+            "Ticket Created",
+            "Trigger when a ticket is created in HaloITSM",
+            vec![ticket, event],
+        ),
         Kind::Updated => (
             "Ticket Updated",
             "Trigger when a ticket's fields change in HaloITSM, with the changed fields' old and new values",
             vec![
                 ticket,
                 event,
-                Field::new("previous_status_id", "Previous Status ID", "integer", "Status before the update").example(1),
+                Field::new(
+                    "previous_status_id",
+                    "Previous Status ID",
+                    "integer",
+                    "Status before the update",
+                )
+                .example(1),
             ],
         ),
         Kind::StatusChanged => {
-            input.push(Field::new("new_status_id", "New Status ID", "integer", "Only report changes to this status").example(9));
             input.push(
-                Field::new("new_status", "New Status", "string", "Status ID or name, used when New Status ID is not set").example("Closed"),
+                Field::new(
+                    "new_status_id",
+                    "New Status ID",
+                    "integer",
+                    "Only report changes to this status",
+                )
+                .example(9),
+            );
+            input.push(
+                Field::new(
+                    "new_status",
+                    "New Status",
+                    "string",
+                    "Status ID or name, used when New Status ID is not set",
+                )
+                .example("Closed"),
             );
             (
                 "Ticket Status Changed",
@@ -109,12 +207,30 @@ pub fn trigger_spec(kind: Kind) -> ComponentSpec {
                 vec![
                     ticket,
                     event,
-                    Field::new("old_status_id", "Old Status ID", "integer", "Status before the change").example(1),
-                    Field::new("new_status_id", "New Status ID", "integer", "Status after the change").example(2),
+                    Field::new(
+                        "old_status_id",
+                        "Old Status ID",
+                        "integer",
+                        "Status before the change",
+                    )
+                    .example(1),
+                    Field::new(
+                        "new_status_id",
+                        "New Status ID",
+                        "integer",
+                        "Status after the change",
+                    )
+                    .example(2),
                 ],
             )
         }
     };
     output.shrink_to_fit();
-    ComponentSpec { name: kind.name(), title, description, input, output }
+    ComponentSpec {
+        name: kind.name(),
+        title,
+        description,
+        input,
+        output,
+    }
 }

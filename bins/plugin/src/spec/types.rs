@@ -28,9 +28,12 @@ fn custom_field() -> TypeSpec {
         name: "custom_field",
         fields: vec![
             Field::new("id", "ID", "integer", "Custom field ID").example(164),
-            Field::new("name", "Name", "string", "Custom field name").example("CFSecurityReference"),
-            Field::new("label", "Label", "string", "Label shown in Halo").example("Security Reference"),
-            Field::new("value", "Value", "string", "Value as text").example("rrn:idr:investigation:1"),
+            Field::new("name", "Name", "string", "Custom field name")
+                .example("CFSecurityReference"),
+            Field::new("label", "Label", "string", "Label shown in Halo")
+                .example("Security Reference"),
+            Field::new("value", "Value", "string", "Value as text")
+                .example("rrn:idr:investigation:1"),
         ],
     }
 }
@@ -81,17 +84,42 @@ fn action() -> TypeSpec {
     TypeSpec {
         name: "action",
         fields: vec![
-            Field::new("id", "ID", "integer", "Action ID, unique within the ticket").required().example(3),
-            Field::new("ticket_id", "Ticket ID", "integer", "Ticket the action belongs to").example(1042),
+            Field::new("id", "ID", "integer", "Action ID, unique within the ticket")
+                .required()
+                .example(3),
+            Field::new(
+                "ticket_id",
+                "Ticket ID",
+                "integer",
+                "Ticket the action belongs to",
+            )
+            .example(1042),
             Field::new("outcome", "Outcome", "string", "Outcome name").example("Private Note"),
-            Field::new("note", "Note", "string", "Note text (HTML as stored by Halo)")
-                .example("<p>Containment started</p>"),
-            Field::new("who", "Who", "string", "Agent or user who added the action").example("Sam Analyst"),
-            Field::new("is_private", "Is Private", "boolean", "Whether the note is hidden from the end user")
-                .example(true),
-            Field::new("datetime", "Date Time", "date", "When the action was added").example("2026-12-01T10:02:45Z"),
-            Field::new("new_status_id", "New Status ID", "integer", "Status the action moved the ticket to")
-                .example(2),
+            Field::new(
+                "note",
+                "Note",
+                "string",
+                "Note text (HTML as stored by Halo)",
+            )
+            .example("<p>Containment started</p>"),
+            Field::new("who", "Who", "string", "Agent or user who added the action")
+                .example("Sam Analyst"),
+            Field::new(
+                "is_private",
+                "Is Private",
+                "boolean",
+                "Whether the note is hidden from the end user",
+            )
+            .example(true),
+            Field::new("datetime", "Date Time", "date", "When the action was added")
+                .example("2026-12-01T10:02:45Z"),
+            Field::new(
+                "new_status_id",
+                "New Status ID",
+                "integer",
+                "Status the action moved the ticket to",
+            )
+            .example(2),
         ],
     }
 }
@@ -100,15 +128,27 @@ fn id_name(name: &'static str, id_example: u64, name_example: &'static str) -> T
     TypeSpec {
         name,
         fields: vec![
-            Field::new("id", "ID", "integer", "ID").required().example(id_example),
-            Field::new("name", "Name", "string", "Name").required().example(name_example),
+            Field::new("id", "ID", "integer", "ID")
+                .required()
+                .example(id_example),
+            Field::new("name", "Name", "string", "Name")
+                .required()
+                .example(name_example),
         ],
     }
 }
 
 fn status() -> TypeSpec {
     let mut t = id_name("status", 9, "Closed");
-    t.fields.push(Field::new("is_closed", "Is Closed", "boolean", "Whether this status closes a ticket").example(true));
+    t.fields.push(
+        Field::new(
+            "is_closed",
+            "Is Closed",
+            "boolean",
+            "Whether this status closes a ticket",
+        )
+        .example(true),
+    );
     t
 }
 
@@ -118,7 +158,8 @@ fn ticket_type() -> TypeSpec {
 
 fn priority() -> TypeSpec {
     let mut t = id_name("priority", 2, "High");
-    t.fields.push(Field::new("sla_id", "SLA ID", "integer", "SLA the priority belongs to").example(1));
+    t.fields
+        .push(Field::new("sla_id", "SLA ID", "integer", "SLA the priority belongs to").example(1));
     t
 }
 
@@ -128,18 +169,26 @@ fn team() -> TypeSpec {
 
 fn agent() -> TypeSpec {
     let mut t = id_name("agent", 4, "Sam Analyst");
-    t.fields.push(Field::new("email", "Email", "string", "Email address").example("user@example.com"));
-    t.fields.push(Field::new("team", "Team", "string", "Default team").example("Security Operations"));
+    t.fields
+        .push(Field::new("email", "Email", "string", "Email address").example("user@example.com"));
+    t.fields
+        .push(Field::new("team", "Team", "string", "Default team").example("Security Operations"));
     t
 }
 
 fn user() -> TypeSpec {
     let mut t = id_name("user", 33, "Alex User");
-    t.fields.push(Field::new("email", "Email", "string", "Email address").example("user@example.com"));
-    t.fields.push(Field::new("client_id", "Client ID", "integer", "Client ID").example(12));
-    t.fields.push(Field::new("client_name", "Client Name", "string", "Client name").example("Example Corp"));
-    t.fields.push(Field::new("site_id", "Site ID", "integer", "Site ID").example(18));
-    t.fields.push(Field::new("site_name", "Site Name", "string", "Site name").example("Head Office"));
+    t.fields
+        .push(Field::new("email", "Email", "string", "Email address").example("user@example.com"));
+    t.fields
+        .push(Field::new("client_id", "Client ID", "integer", "Client ID").example(12));
+    t.fields.push(
+        Field::new("client_name", "Client Name", "string", "Client name").example("Example Corp"),
+    );
+    t.fields
+        .push(Field::new("site_id", "Site ID", "integer", "Site ID").example(18));
+    t.fields
+        .push(Field::new("site_name", "Site Name", "string", "Site name").example("Head Office"));
     t
 }
 
@@ -151,12 +200,19 @@ fn attachment() -> TypeSpec {
     TypeSpec {
         name: "attachment",
         fields: vec![
-            Field::new("id", "ID", "integer", "Attachment ID").required().example(77),
+            Field::new("id", "ID", "integer", "Attachment ID")
+                .required()
+                .example(77),
             Field::new("filename", "Filename", "string", "File name").example("headers.txt"),
             Field::new("ticket_id", "Ticket ID", "integer", "Ticket ID").example(1042),
             Field::new("size", "Size", "integer", "Size in bytes").example(2048),
-            Field::new("date_created", "Date Created", "date", "When the file was attached")
-                .example("2026-12-01T10:02:45Z"),
+            Field::new(
+                "date_created",
+                "Date Created",
+                "date",
+                "When the file was attached",
+            )
+            .example("2026-12-01T10:02:45Z"),
         ],
     }
 }

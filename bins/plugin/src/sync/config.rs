@@ -10,8 +10,12 @@ use crate::errors::StepError;
 pub const DEFAULT_KEY_FIELD: &str = "CFExternalKey";
 
 /// InsightIDR investigation statuses and their default Halo status names.
-pub const IDR_STATUS_DEFAULTS: &[(&str, &str)] =
-    &[("OPEN", "New"), ("INVESTIGATING", "In Progress"), ("WAITING", "On Hold"), ("CLOSED", "Closed")];
+pub const IDR_STATUS_DEFAULTS: &[(&str, &str)] = &[
+    ("OPEN", "New"),
+    ("INVESTIGATING", "In Progress"),
+    ("WAITING", "On Hold"),
+    ("CLOSED", "Closed"),
+];
 
 /// InsightVM remediation states and their default Halo status names.
 pub const IVM_STATUS_DEFAULTS: &[(&str, &str)] = &[
@@ -22,8 +26,13 @@ pub const IVM_STATUS_DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// InsightIDR priorities and their default Halo priority names (empty = leave the ticket type's default).
-pub const IDR_PRIORITY_DEFAULTS: &[(&str, &str)] =
-    &[("CRITICAL", "Critical"), ("HIGH", "High"), ("MEDIUM", "Medium"), ("LOW", "Low"), ("UNSPECIFIED", "")];
+pub const IDR_PRIORITY_DEFAULTS: &[(&str, &str)] = &[
+    ("CRITICAL", "Critical"),
+    ("HIGH", "High"),
+    ("MEDIUM", "Medium"),
+    ("LOW", "Low"),
+    ("UNSPECIFIED", ""),
+];
 
 /// Normalises a source value: upper case, spaces and dashes as `_` ("Awaiting Verification" →
 /// `AWAITING_VERIFICATION`).
@@ -46,7 +55,13 @@ pub struct NameMap {
 impl NameMap {
     /// A map with these defaults.
     pub fn with_defaults(what: &'static str, defaults: &[(&str, &str)]) -> Self {
-        Self { what, entries: defaults.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect() }
+        Self {
+            what,
+            entries: defaults
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
+        }
     }
 
     /// The source values this map knows.
@@ -62,7 +77,9 @@ impl NameMap {
             Value::Null => return Ok(()),
             Value::Object(m) => m.clone(),
             Value::String(s) if s.trim().is_empty() => return Ok(()),
-            Value::String(s) => serde_json::from_str(s).map_err(|_| self.bad(field, "is not a JSON object"))?,
+            Value::String(s) => {
+                serde_json::from_str(s).map_err(|_| self.bad(field, "is not a JSON object"))?
+            }
             _ => return Err(self.bad(field, "is not a JSON object")),
         };
         for (k, val) in obj {
@@ -111,12 +128,20 @@ impl NameMap {
     /// The first source value mapped to this Halo name (case-insensitive), for the reverse direction.
     pub fn source_for(&self, halo_name: &str) -> Option<&str> {
         let n = halo_name.trim();
-        self.entries.iter().find(|(_, v)| !v.is_empty() && v.eq_ignore_ascii_case(n)).map(|(k, _)| k.as_str())
+        self.entries
+            .iter()
+            .find(|(_, v)| !v.is_empty() && v.eq_ignore_ascii_case(n))
+            .map(|(k, _)| k.as_str())
     }
 
     /// As a JSON object (for outputs and docs).
     pub fn to_value(&self) -> Value {
-        Value::Object(self.entries.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect())
+        Value::Object(
+            self.entries
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                .collect(),
+        )
     }
 }
 
@@ -137,7 +162,10 @@ impl Default for SyncSettings {
     fn default() -> Self {
         Self {
             key_field: DEFAULT_KEY_FIELD.into(),
-            idr_status: NameMap::with_defaults("InsightIDR investigation status", IDR_STATUS_DEFAULTS),
+            idr_status: NameMap::with_defaults(
+                "InsightIDR investigation status",
+                IDR_STATUS_DEFAULTS,
+            ),
             ivm_status: NameMap::with_defaults("InsightVM remediation status", IVM_STATUS_DEFAULTS),
             idr_priority: NameMap::with_defaults("InsightIDR priority", IDR_PRIORITY_DEFAULTS),
         }
@@ -160,12 +188,20 @@ impl SyncSettings {
     /// Reads the settings from `body.connection` (missing fields keep the defaults).
     pub fn from_connection(v: &Value) -> Result<Self, StepError> {
         let mut s = Self::default();
-        if let Some(f) = v.get(fields::KEY_FIELD).and_then(Value::as_str).map(str::trim).filter(|f| !f.is_empty()) {
+        if let Some(f) = v
+            .get(fields::KEY_FIELD)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+        {
             s.key_field = f.to_string();
         }
-        s.idr_status.overlay(v.get(fields::IDR_STATUS), fields::IDR_STATUS)?;
-        s.ivm_status.overlay(v.get(fields::IVM_STATUS), fields::IVM_STATUS)?;
-        s.idr_priority.overlay(v.get(fields::IDR_PRIORITY), fields::IDR_PRIORITY)?;
+        s.idr_status
+            .overlay(v.get(fields::IDR_STATUS), fields::IDR_STATUS)?;
+        s.ivm_status
+            .overlay(v.get(fields::IVM_STATUS), fields::IVM_STATUS)?;
+        s.idr_priority
+            .overlay(v.get(fields::IDR_PRIORITY), fields::IDR_PRIORITY)?;
         Ok(s)
     }
 }
@@ -188,8 +224,14 @@ mod tests {
         assert_eq!(s.key_field, "CFInsightIDRRRN");
         assert_eq!(s.idr_status.halo_name("CLOSED").unwrap(), Some("Resolved"));
         assert_eq!(s.idr_status.halo_name("open").unwrap(), Some("New"));
-        assert_eq!(s.ivm_status.halo_name("Risk Accepted").unwrap(), Some("Closed"));
-        assert_eq!(s.ivm_status.halo_name("Awaiting Verification").unwrap(), Some("Pending Closure"));
+        assert_eq!(
+            s.ivm_status.halo_name("Risk Accepted").unwrap(),
+            Some("Closed")
+        );
+        assert_eq!(
+            s.ivm_status.halo_name("Awaiting Verification").unwrap(),
+            Some("Pending Closure")
+        );
         assert_eq!(s.idr_priority.halo_name("UNSPECIFIED").unwrap(), None);
         assert_eq!(s.idr_status.source_for("resolved"), Some("CLOSED"));
         // Reverse: CLOSED and RISK_ACCEPTED both map to Closed; the first in order wins.
@@ -198,14 +240,24 @@ mod tests {
 
     #[test]
     fn bad_maps_say_what_is_wrong() {
-        let e = SyncSettings::from_connection(&json!({"insightidr_status_map": {"DONE": "Closed"}})).unwrap_err();
+        let e =
+            SyncSettings::from_connection(&json!({"insightidr_status_map": {"DONE": "Closed"}}))
+                .unwrap_err();
         assert!(e.cause.contains("DONE"), "{e}");
         assert!(e.assistance.contains("INVESTIGATING"), "{e}");
         let e = SyncSettings::from_connection(&json!({"insightidr_status_map": [1]})).unwrap_err();
         assert!(e.cause.contains("not a JSON object"), "{e}");
-        let e = SyncSettings::from_connection(&json!({"insightidr_priority_map": {"HIGH": 2}})).unwrap_err();
+        let e = SyncSettings::from_connection(&json!({"insightidr_priority_map": {"HIGH": 2}}))
+            .unwrap_err();
         assert!(e.cause.contains("non-string"), "{e}");
-        let e = SyncSettings::default().idr_status.halo_name("DONE").unwrap_err();
-        assert!(e.assistance.contains("OPEN, INVESTIGATING, WAITING, CLOSED"), "{e}");
+        let e = SyncSettings::default()
+            .idr_status
+            .halo_name("DONE")
+            .unwrap_err();
+        assert!(
+            e.assistance
+                .contains("OPEN, INVESTIGATING, WAITING, CLOSED"),
+            "{e}"
+        );
     }
 }

@@ -23,7 +23,12 @@ pub enum Source {
 impl Source {
     /// Parses `insightidr` / `idr` / `insightvm` / `ivm` (case-insensitive).
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().replace([' ', '_', '-'], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '_', '-'], "")
+            .as_str()
+        {
             "insightidr" | "idr" | "rapid7insightidr" => Some(Self::InsightIdr),
             "insightvm" | "ivm" | "rapid7insightvm" => Some(Self::InsightVm),
             _ => None,
@@ -48,7 +53,11 @@ impl Source {
 }
 
 /// Finds a status by name (case-insensitive) in the tenant's list; the error lists the statuses it has.
-pub fn status_by_name<'a>(statuses: &'a [Status], name: &str, why: &str) -> Result<&'a Status, StepError> {
+pub fn status_by_name<'a>(
+    statuses: &'a [Status],
+    name: &str,
+    why: &str,
+) -> Result<&'a Status, StepError> {
     let n = name.trim();
     statuses.iter().find(|s| s.name.as_deref().is_some_and(|x| x.trim().eq_ignore_ascii_case(n))).ok_or_else(|| {
         let have: Vec<String> =
@@ -65,12 +74,22 @@ pub fn status_by_name<'a>(statuses: &'a [Status], name: &str, why: &str) -> Resu
 
 /// The tenant's statuses.
 pub async fn statuses(ctx: &Ctx) -> Result<Vec<Status>, StepError> {
-    ctx.client.list_statuses().send().await.map_err(|e| from_api(&e, "listing statuses"))
+    ctx.client
+        .list_statuses()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing statuses"))
 }
 
 /// The Halo status a source status maps to (`Ok(None)` when the map says "leave unchanged").
-pub async fn halo_status(ctx: &Ctx, map: &NameMap, source_status: &str) -> Result<Option<Status>, StepError> {
-    let Some(name) = map.halo_name(source_status)? else { return Ok(None) };
+pub async fn halo_status(
+    ctx: &Ctx,
+    map: &NameMap,
+    source_status: &str,
+) -> Result<Option<Status>, StepError> {
+    let Some(name) = map.halo_name(source_status)? else {
+        return Ok(None);
+    };
     let list = statuses(ctx).await?;
     let why = format!("mapped from {} {}", map.what, source_status.trim());
     status_by_name(&list, name, &why).cloned().map(Some)
@@ -79,14 +98,25 @@ pub async fn halo_status(ctx: &Ctx, map: &NameMap, source_status: &str) -> Resul
 /// The SLA whose priorities apply to a ticket type (its default SLA).
 pub fn sla_of(types: &[TicketType], tt: Option<TicketTypeId>) -> Option<SlaId> {
     let tt = tt?;
-    types.iter().find(|t| t.id == tt).and_then(|t| t.default_sla)
+    types
+        .iter()
+        .find(|t| t.id == tt)
+        .and_then(|t| t.default_sla)
 }
 
 /// Finds a priority by name within an SLA (any SLA when `sla` is `None`); the error lists the
 /// priorities that SLA has.
-pub fn priority_by_name(list: &[Priority], sla: Option<SlaId>, name: &str, why: &str) -> Result<PriorityId, StepError> {
+pub fn priority_by_name(
+    list: &[Priority],
+    sla: Option<SlaId>,
+    name: &str,
+    why: &str,
+) -> Result<PriorityId, StepError> {
     let n = name.trim();
-    let in_sla: Vec<&Priority> = list.iter().filter(|p| sla.is_none() || p.slaid == sla).collect();
+    let in_sla: Vec<&Priority> = list
+        .iter()
+        .filter(|p| sla.is_none() || p.slaid == sla)
+        .collect();
     in_sla
         .iter()
         .find(|p| p.name.as_deref().is_some_and(|x| x.trim().eq_ignore_ascii_case(n)))
@@ -115,19 +145,40 @@ pub async fn halo_priority(
     source_priority: &str,
     ticket_type: Option<TicketTypeId>,
 ) -> Result<Option<PriorityId>, StepError> {
-    let Some(name) = map.halo_name(source_priority)? else { return Ok(None) };
-    let types = ctx.client.list_ticket_types().send().await.map_err(|e| from_api(&e, "listing ticket types"))?;
-    let prios = ctx.client.list_priorities().send().await.map_err(|e| from_api(&e, "listing priorities"))?;
+    let Some(name) = map.halo_name(source_priority)? else {
+        return Ok(None);
+    };
+    let types = ctx
+        .client
+        .list_ticket_types()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing ticket types"))?;
+    let prios = ctx
+        .client
+        .list_priorities()
+        .send()
+        .await
+        .map_err(|e| from_api(&e, "listing priorities"))?;
     let why = format!("mapped from {} {}", map.what, source_priority.trim());
     priority_by_name(&prios, sla_of(&types, ticket_type), name, &why).map(Some)
 }
 
 /// The reverse direction for a Halo status name: (InsightIDR status, InsightVM status), each `None`
 /// when no source status maps to it.
-pub fn reverse(settings: &SyncSettings, halo_status_name: &str) -> (Option<String>, Option<String>) {
+pub fn reverse(
+    settings: &SyncSettings,
+    halo_status_name: &str,
+) -> (Option<String>, Option<String>) {
     (
-        settings.idr_status.source_for(halo_status_name).map(str::to_string),
-        settings.ivm_status.source_for(halo_status_name).map(|s| ivm_display(s).to_string()),
+        settings
+            .idr_status
+            .source_for(halo_status_name)
+            .map(str::to_string),
+        settings
+            .ivm_status
+            .source_for(halo_status_name)
+            .map(|s| ivm_display(s).to_string()),
     )
 }
 
@@ -150,7 +201,8 @@ mod tests {
     use super::*;
 
     fn statuses() -> Vec<Status> {
-        serde_json::from_value(json!([{"id": 31, "name": "Triage"}, {"id": 44, "name": "Done"}])).unwrap()
+        serde_json::from_value(json!([{"id": 31, "name": "Triage"}, {"id": 44, "name": "Done"}]))
+            .unwrap()
     }
 
     #[test]
@@ -158,7 +210,10 @@ mod tests {
         let e = status_by_name(&statuses(), "Closed", "mapped from X").unwrap_err();
         assert!(e.cause.contains("'Closed'"), "{e}");
         assert!(e.assistance.contains("Triage (31), Done (44)"), "{e}");
-        assert_eq!(status_by_name(&statuses(), " done ", "x").unwrap().id.get(), 44);
+        assert_eq!(
+            status_by_name(&statuses(), " done ", "x").unwrap().id.get(),
+            44
+        );
     }
 
     #[test]
@@ -170,8 +225,18 @@ mod tests {
             {"id": "d", "slaid": 1, "priorityid": 2, "name": "High"}
         ]))
         .unwrap();
-        assert_eq!(priority_by_name(&prios, Some(SlaId::new(2)), "high", "x").unwrap().get(), 8);
-        assert_eq!(priority_by_name(&prios, Some(SlaId::new(1)), "High", "x").unwrap().get(), 2);
+        assert_eq!(
+            priority_by_name(&prios, Some(SlaId::new(2)), "high", "x")
+                .unwrap()
+                .get(),
+            8
+        );
+        assert_eq!(
+            priority_by_name(&prios, Some(SlaId::new(1)), "High", "x")
+                .unwrap()
+                .get(),
+            2
+        );
         let e = priority_by_name(&prios, Some(SlaId::new(2)), "Critical", "x").unwrap_err();
         assert!(e.assistance.contains("Urgent (7), High (8)"), "{e}");
         assert!(!e.assistance.contains("Critical"), "{e}");

@@ -36,7 +36,9 @@ pub fn check_key(key: &str) -> Result<&str, String> {
         return Err("the external key is empty".into());
     }
     if key.chars().count() > MAX_KEY_CHARS {
-        return Err(format!("the external key is longer than {MAX_KEY_CHARS} characters"));
+        return Err(format!(
+            "the external key is longer than {MAX_KEY_CHARS} characters"
+        ));
     }
     if key.contains([']', '\n', '\r']) {
         return Err("the external key must not contain ']' or line breaks".into());
@@ -60,9 +62,17 @@ pub fn summary_with_marker(summary: &str, key: &str) -> String {
     let room = MAX_SUMMARY_CHARS.saturating_sub(marker.chars().count() + 1);
     let mut short: String = text.chars().take(room).collect();
     if short.chars().count() < text.chars().count() {
-        short = short.chars().take(room.saturating_sub(1)).collect::<String>() + "…";
+        short = short
+            .chars()
+            .take(room.saturating_sub(1))
+            .collect::<String>()
+            + "…";
     }
-    if short.is_empty() { marker } else { format!("{short} {marker}") }
+    if short.is_empty() {
+        marker
+    } else {
+        format!("{short} {marker}")
+    }
 }
 
 /// Whether a summary carries the exact marker for `key`.

@@ -50,7 +50,12 @@ pub fn text(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(a)) => a.iter().map(|x| text(Some(x))).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| text(Some(x)))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(Value::Object(o)) => o
             .get("name")
             .or_else(|| o.get("email"))
@@ -62,13 +67,19 @@ pub fn text(v: Option<&Value>) -> String {
 
 /// First present key of an object (Rapid7 plugins use both camelCase and snake_case across versions).
 pub fn pick<'a>(o: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().filter_map(|k| o.get(*k)).find(|v| !v.is_null() && *v != &Value::String(String::new()))
+    keys.iter()
+        .filter_map(|k| o.get(*k))
+        .find(|v| !v.is_null() && *v != &Value::String(String::new()))
 }
 
 fn key_value_table(rows: &[(&str, String)]) -> String {
     let mut h = String::from("<table><tbody>");
     for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
-        h.push_str(&format!("<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(v)));
+        h.push_str(&format!(
+            "<tr><th>{}</th><td>{}</td></tr>",
+            escape(k),
+            escape(v)
+        ));
     }
     h.push_str("</tbody></table>");
     h
@@ -92,7 +103,10 @@ fn list_table(items: &[Value], columns: &[(&str, &[&str])]) -> String {
     }
     h.push_str("</tbody></table>");
     if items.len() > MAX_ROWS {
-        h.push_str(&format!("<p>{} more not shown.</p>", items.len() - MAX_ROWS));
+        h.push_str(&format!(
+            "<p>{} more not shown.</p>",
+            items.len() - MAX_ROWS
+        ));
     }
     h
 }
@@ -123,10 +137,16 @@ pub fn investigation_html(inv: &Map<String, Value>, alerts: &[Value]) -> String 
         ("Responsibility", f(&["responsibility"])),
         ("Tags", f(&["tags"])),
     ];
-    let mut h = format!("<h3>InsightIDR investigation: {}</h3>", escape(&f(&["title"])));
+    let mut h = format!(
+        "<h3>InsightIDR investigation: {}</h3>",
+        escape(&f(&["title"]))
+    );
     h.push_str(&key_value_table(&rows));
     let alerts: Vec<Value> = if alerts.is_empty() {
-        inv.get("alerts").and_then(Value::as_array).cloned().unwrap_or_default()
+        inv.get("alerts")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
     } else {
         alerts.to_vec()
     };
@@ -148,7 +168,11 @@ pub fn investigation_html(inv: &Map<String, Value>, alerts: &[Value]) -> String 
 }
 
 /// Details HTML for an InsightVM remediation (solution) with its assets and vulnerabilities.
-pub fn remediation_html(rem: &Map<String, Value>, status: Option<&str>, due: Option<&str>) -> String {
+pub fn remediation_html(
+    rem: &Map<String, Value>,
+    status: Option<&str>,
+    due: Option<&str>,
+) -> String {
     let f = |keys: &[&str]| text(pick(rem, keys));
     let rows = [
         ("Solution", f(&["solutionId", "solution_id", "id"])),
@@ -156,16 +180,26 @@ pub fn remediation_html(rem: &Map<String, Value>, status: Option<&str>, due: Opt
         ("Status", status.unwrap_or_default().to_string()),
         ("Risk score", f(&["riskScore", "risk_score"])),
         ("Assets", f(&["assetCount", "asset_count"])),
-        ("Vulnerabilities", f(&["vulnerabilityCount", "vulnerability_count"])),
+        (
+            "Vulnerabilities",
+            f(&["vulnerabilityCount", "vulnerability_count"]),
+        ),
         ("Due", due.unwrap_or_default().to_string()),
     ];
-    let mut h = format!("<h3>InsightVM remediation: {}</h3>", escape(&f(&["summary", "title"])));
+    let mut h = format!(
+        "<h3>InsightVM remediation: {}</h3>",
+        escape(&f(&["summary", "title"]))
+    );
     h.push_str(&key_value_table(&rows));
     let fix = strip_tags(&f(&["fix", "steps"]));
     if !fix.is_empty() {
         h.push_str(&format!("<h4>Fix</h4><p>{}</p>", escape(&fix)));
     }
-    if let Some(assets) = rem.get("assets").and_then(Value::as_array).filter(|a| !a.is_empty()) {
+    if let Some(assets) = rem
+        .get("assets")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    {
         h.push_str(&format!("<h4>Assets ({})</h4>", assets.len()));
         h.push_str(&list_table(
             assets,
@@ -179,7 +213,11 @@ pub fn remediation_html(rem: &Map<String, Value>, status: Option<&str>, due: Opt
             ],
         ));
     }
-    if let Some(vulns) = rem.get("vulnerabilities").and_then(Value::as_array).filter(|a| !a.is_empty()) {
+    if let Some(vulns) = rem
+        .get("vulnerabilities")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    {
         h.push_str(&format!("<h4>Vulnerabilities ({})</h4>", vulns.len()));
         h.push_str(&list_table(
             vulns,
@@ -229,7 +267,9 @@ mod tests {
 
     #[test]
     fn long_tables_are_cut() {
-        let alerts: Vec<Value> = (0..150).map(|i| json!({"title": format!("a{i}")})).collect();
+        let alerts: Vec<Value> = (0..150)
+            .map(|i| json!({"title": format!("a{i}")}))
+            .collect();
         let h = investigation_html(json!({"title": "t"}).as_object().unwrap(), &alerts);
         assert!(h.contains("50 more not shown."), "{h}");
         assert_eq!(h.matches("<tr><td>").count(), MAX_ROWS);

@@ -58,17 +58,32 @@ pub struct Engine<'a> {
 
 fn io_err(what: &str, path: &std::path::Path, e: &std::io::Error) -> StepError {
     StepError::unexpected(
-        format!("Could not {what} the trigger state file {}.", path.display()),
-        format!("Check that the orchestrator's cache volume is mounted and writable, or set {}.", super::workspace::WORKSPACE_ENV),
+        format!(
+            "Could not {what} the trigger state file {}.",
+            path.display()
+        ),
+        format!(
+            "Check that the orchestrator's cache volume is mounted and writable, or set {}.",
+            super::workspace::WORKSPACE_ENV
+        ),
     )
     .with_data(e.to_string())
 }
 
 /// Runs a trigger until the terminate flag appears.
-pub async fn run(ctx: &Ctx, settings: TriggerSettings, meta: &Value, sink: &dyn EventSink) -> Result<(), StepError> {
+pub async fn run(
+    ctx: &Ctx,
+    settings: TriggerSettings,
+    meta: &Value,
+    sink: &dyn EventSink,
+) -> Result<(), StepError> {
     let ws = Workspace::from_env();
     let name = settings.kind.name();
-    let trigger_id = meta.get("triggerId").and_then(Value::as_str).filter(|s| !s.trim().is_empty()).unwrap_or(name);
+    let trigger_id = meta
+        .get("triggerId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(name);
     let path = ws.state_file(trigger_id);
     let loaded = State::load(&path).map_err(|e| io_err("read", &path, &e))?;
     let mut engine = Engine {
@@ -83,8 +98,17 @@ pub async fn run(ctx: &Ctx, settings: TriggerSettings, meta: &Value, sink: &dyn 
     };
     engine.statuses = mapping::statuses(ctx).await?;
     if engine.settings.exclude_own_changes {
-        let me = ctx.client.get_agent_me().send().await.map_err(|e| from_api(&e, "reading the API agent (/Agent/me)"))?;
-        tracing::info!("Changes attributed to the plugin's API agent {} ({}) are not reported", me.id, me.name.as_deref().unwrap_or_default());
+        let me = ctx
+            .client
+            .get_agent_me()
+            .send()
+            .await
+            .map_err(|e| from_api(&e, "reading the API agent (/Agent/me)"))?;
+        tracing::info!(
+            "Changes attributed to the plugin's API agent {} ({}) are not reported",
+            me.id,
+            me.name.as_deref().unwrap_or_default()
+        );
         engine.me = Some(me.id);
     }
     match loaded {
@@ -117,10 +141,15 @@ impl Engine<'_> {
             .await
             .map_err(|e| from_api(&e, "reading the open tickets for the trigger's baseline"))?;
         for t in &rows {
-            self.state.put_snapshot(t.id.get(), Snap::from_ticket(t, true));
+            self.state
+                .put_snapshot(t.id.get(), Snap::from_ticket(t, true));
             self.state.remember(t.id.get(), t.last_update);
         }
-        tracing::info!("Started {} with a baseline of {} open tickets", self.settings.kind.name(), rows.len());
+        tracing::info!(
+            "Started {} with a baseline of {} open tickets",
+            self.settings.kind.name(),
+            rows.len()
+        );
         self.save()
     }
 
@@ -136,7 +165,17 @@ impl Engine<'_> {
     }
 
     fn save(&self) -> Result<(), StepError> {
-        self.state.save(&self.path).map_err(|e| io_err("write", &self.path, &e))
+        self.state
+            .save(&self.path, true)
+            .map_err(|e| io_err("write", &self.path, &e))
+    }
+
+    /// After an accepted event: no fsync, to keep the window between the dispatcher's 2xx and the
+    /// recorded acceptance short. Losing this write (power loss only) re-sends the same `event_id`.
+    fn save_delivered(&self) -> Result<(), StepError> {
+        self.state
+            .save(&self.path, false)
+            .map_err(|e| io_err("write", &self.path, &e))
     }
 
     fn stop_requested(&self) -> bool {
@@ -148,7 +187,10 @@ impl Engine<'_> {
         if let Err(e) = std::fs::remove_file(&self.flag) {
             tracing::warn!("Could not remove {}: {e}", self.flag.display());
         }
-        tracing::info!("Terminate flag found: state saved ({} pending), stopping", self.state.pending.len());
+        tracing::info!(
+            "Terminate flag found: state saved ({} pending), stopping",
+            self.state.pending.len()
+        );
         Ok(())
     }
 
@@ -163,7 +205,11 @@ impl Engine<'_> {
             tokio::time::sleep(s).await;
             left = left.saturating_sub(s);
         }
-        if self.stop_requested() { Flow::Stop } else { Flow::Go }
+        if self.stop_requested() {
+            Flow::Stop
+        } else {
+            Flow::Go
+        }
     }
 
     async fn run_loop(&mut self) -> Result<(), StepError> {
@@ -189,7 +235,10 @@ impl Engine<'_> {
             return Ok(Flow::Stop);
         }
         if let Err(e) = self.poll().await {
-            tracing::warn!("Polling Halo failed: {e}; trying again in {} s", self.settings.interval.as_secs());
+            tracing::warn!(
+                "Polling Halo failed: {e}; trying again in {} s",
+                self.settings.interval.as_secs()
+            );
         }
         self.deliver().await
     }
@@ -205,19 +254,28 @@ impl Engine<'_> {
                 Ok(Ok(())) => {
                     self.state.pending.pop_front();
                     self.state.delivered += 1;
-                    self.save()?;
+                    self.save_delivered()?;
                     tracing::info!("Delivered event {}", p.event_id);
                     wait = BACKOFF.0;
                 }
                 Ok(Err(e)) => {
-                    tracing::warn!("Dispatcher did not accept event {}: {}; retrying in {} ms", p.event_id, e.cause, wait.as_millis());
+                    tracing::warn!(
+                        "Dispatcher did not accept event {}: {}; retrying in {} ms",
+                        p.event_id,
+                        e.cause,
+                        wait.as_millis()
+                    );
                     if let Flow::Stop = self.sleep(wait).await {
                         return Ok(Flow::Stop);
                     }
                     wait = (wait * 2).min(BACKOFF.1);
                 }
                 Err(_) => {
-                    tracing::warn!("Dispatcher did not answer within {} s for event {}; retrying", DELIVERY_TIMEOUT.as_secs(), p.event_id);
+                    tracing::warn!(
+                        "Dispatcher did not answer within {} s for event {}; retrying",
+                        DELIVERY_TIMEOUT.as_secs(),
+                        p.event_id
+                    );
                     wait = (wait * 2).min(BACKOFF.1);
                 }
             }
@@ -251,7 +309,8 @@ impl Engine<'_> {
         }
         if changed {
             if let Some(w) = self.state.watermark {
-                self.state.prune_recent(w - lookback - chrono::Duration::minutes(1));
+                self.state
+                    .prune_recent(w - lookback - chrono::Duration::minutes(1));
             }
             self.save()?;
         }
@@ -280,7 +339,10 @@ impl Engine<'_> {
         let ticket_out = output::ticket(&detail, &self.ctx.config.resource_server);
         for ev in events {
             if !self.state.pending.iter().any(|p| p.event_id == ev.event_id) {
-                self.state.pending.push_back(Pending { event_id: ev.event_id.clone(), output: ev.trigger_output(ticket_out.clone()) });
+                self.state.pending.push_back(Pending {
+                    event_id: ev.event_id.clone(),
+                    output: ev.trigger_output(ticket_out.clone()),
+                });
             }
         }
         self.state.put_snapshot(id.get(), new);
@@ -293,15 +355,23 @@ impl Engine<'_> {
     fn status_ref(&self, id: Option<u64>, name: Option<String>) -> Option<StatusRef> {
         let id = id?;
         let name = name.filter(|n| !n.is_empty()).or_else(|| {
-            self.statuses.iter().find(|s| s.id.get() == id).and_then(|s| s.name.clone())
+            self.statuses
+                .iter()
+                .find(|s| s.id.get() == id)
+                .and_then(|s| s.name.clone())
         });
-        Some(StatusRef { id, name: name.unwrap_or_default() })
+        Some(StatusRef {
+            id,
+            name: name.unwrap_or_default(),
+        })
     }
 
     fn derive(&self, old: Option<&Snap>, new: &Snap, t: &Ticket) -> Vec<TicketEvent> {
         let kind = self.settings.kind;
         let new_status = self.status_ref(new.status_id(), new.text("status_name"));
-        let (idr, ivm) = new_status.as_ref().map_or((None, None), |s| mapping::reverse(&self.ctx.config.sync, &s.name));
+        let (idr, ivm) = new_status.as_ref().map_or((None, None), |s| {
+            mapping::reverse(&self.ctx.config.sync, &s.name)
+        });
         let mut ev = TicketEvent {
             event_id: event_id(kind, t.id.get(), t.last_update),
             kind,
@@ -325,7 +395,10 @@ impl Engine<'_> {
                     _ => true,
                 };
                 if !after_start {
-                    tracing::debug!("Ticket {} is older than the trigger; not a new ticket", t.id);
+                    tracing::debug!(
+                        "Ticket {} is older than the trigger; not a new ticket",
+                        t.id
+                    );
                     return Vec::new();
                 }
                 ev.old_status = None;
@@ -333,14 +406,27 @@ impl Engine<'_> {
             }
             (Kind::Updated, Some(old)) => {
                 ev.changes = old.diff(new);
-                if ev.changes.is_empty() { Vec::new() } else { vec![ev] }
+                if ev.changes.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![ev]
+                }
             }
-            (Kind::StatusChanged, Some(old)) if old.status_id() != new.status_id() && new.status_id().is_some() => {
-                ev.changes = old.diff(new).into_iter().filter(|c| c.field == "status_id").collect();
+            (Kind::StatusChanged, Some(old))
+                if old.status_id() != new.status_id() && new.status_id().is_some() =>
+            {
+                ev.changes = old
+                    .diff(new)
+                    .into_iter()
+                    .filter(|c| c.field == "status_id")
+                    .collect();
                 vec![ev]
             }
             (Kind::Updated | Kind::StatusChanged, None) => {
-                tracing::debug!("Ticket {} first seen now; its previous values are unknown", t.id);
+                tracing::debug!(
+                    "Ticket {} first seen now; its previous values are unknown",
+                    t.id
+                );
                 Vec::new()
             }
             _ => Vec::new(),
@@ -348,16 +434,31 @@ impl Engine<'_> {
     }
 
     /// Whether the ticket's latest action was made by the plugin's own API agent since the last snapshot.
-    async fn own_change(&self, id: TicketId, old: Option<&Snap>, new: &Snap) -> Result<bool, StepError> {
+    async fn own_change(
+        &self,
+        id: TicketId,
+        old: Option<&Snap>,
+        new: &Snap,
+    ) -> Result<bool, StepError> {
         let Some(me) = self.me else { return Ok(false) };
-        let actions = self.ctx.client.list_actions(id).send().await.map_err(|e| from_api(&e, &format!("listing actions of ticket {id}")))?;
+        let actions = self
+            .ctx
+            .client
+            .list_actions(id)
+            .send()
+            .await
+            .map_err(|e| from_api(&e, &format!("listing actions of ticket {id}")))?;
         let since: Option<DateTime<Utc>> = old.and_then(|o| o.last_update);
         let until = new.last_update.map(|u| u + chrono::Duration::seconds(2));
-        let latest = actions.iter().filter(|a| a.datetime.is_some()).max_by_key(|a| (a.datetime, a.id));
+        let latest = actions
+            .iter()
+            .filter(|a| a.datetime.is_some())
+            .max_by_key(|a| (a.datetime, a.id));
         // The action must belong to this change: after the previous snapshot, not after the new state.
         Ok(latest.is_some_and(|a| {
             a.who_agentid == Some(me)
-                && a.datetime.is_some_and(|d| since.is_none_or(|s| d > s) && until.is_none_or(|u| d <= u))
+                && a.datetime
+                    .is_some_and(|d| since.is_none_or(|s| d > s) && until.is_none_or(|u| d <= u))
         }))
     }
 }

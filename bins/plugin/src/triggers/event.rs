@@ -74,7 +74,10 @@ pub struct TicketEvent {
 
 /// `kind:ticket:last_update` — deterministic, so a re-derived event after a crash keeps its id.
 pub fn event_id(kind: Kind, ticket: u64, at: Option<DateTime<Utc>>) -> String {
-    let at = at.map_or_else(|| "unknown".to_string(), |d| d.to_rfc3339_opts(SecondsFormat::Nanos, true));
+    let at = at.map_or_else(
+        || "unknown".to_string(),
+        |d| d.to_rfc3339_opts(SecondsFormat::Nanos, true),
+    );
     format!("{}:{ticket}:{at}", kind.name())
 }
 
@@ -91,7 +94,12 @@ impl TicketEvent {
         m.insert("event_id".into(), self.event_id.clone().into());
         m.insert("event".into(), self.kind.name().into());
         m.insert("ticket_id".into(), self.ticket_id.into());
-        put(&mut m, "occurred_at", self.occurred_at.map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true).into()));
+        put(
+            &mut m,
+            "occurred_at",
+            self.occurred_at
+                .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true).into()),
+        );
         let changes: Vec<Value> = self
             .changes
             .iter()
@@ -104,12 +112,36 @@ impl TicketEvent {
             })
             .collect();
         m.insert("changes".into(), Value::Array(changes));
-        put(&mut m, "old_status_id", self.old_status.as_ref().map(|s| s.id.into()));
-        put(&mut m, "old_status_name", self.old_status.as_ref().map(|s| s.name.clone().into()));
-        put(&mut m, "new_status_id", self.new_status.as_ref().map(|s| s.id.into()));
-        put(&mut m, "new_status_name", self.new_status.as_ref().map(|s| s.name.clone().into()));
-        put(&mut m, "insightidr_status", self.insightidr_status.clone().map(Value::from));
-        put(&mut m, "insightvm_status", self.insightvm_status.clone().map(Value::from));
+        put(
+            &mut m,
+            "old_status_id",
+            self.old_status.as_ref().map(|s| s.id.into()),
+        );
+        put(
+            &mut m,
+            "old_status_name",
+            self.old_status.as_ref().map(|s| s.name.clone().into()),
+        );
+        put(
+            &mut m,
+            "new_status_id",
+            self.new_status.as_ref().map(|s| s.id.into()),
+        );
+        put(
+            &mut m,
+            "new_status_name",
+            self.new_status.as_ref().map(|s| s.name.clone().into()),
+        );
+        put(
+            &mut m,
+            "insightidr_status",
+            self.insightidr_status.clone().map(Value::from),
+        );
+        put(
+            &mut m,
+            "insightvm_status",
+            self.insightvm_status.clone().map(Value::from),
+        );
         m.insert("source".into(), self.source.into());
         Value::Object(m)
     }
@@ -121,10 +153,22 @@ impl TicketEvent {
         if let Some(o) = out.as_object_mut() {
             match self.kind {
                 Kind::Created => {}
-                Kind::Updated => put(o, "previous_status_id", self.old_status.as_ref().map(|s| s.id.into())),
+                Kind::Updated => put(
+                    o,
+                    "previous_status_id",
+                    self.old_status.as_ref().map(|s| s.id.into()),
+                ),
                 Kind::StatusChanged => {
-                    put(o, "old_status_id", self.old_status.as_ref().map(|s| s.id.into()));
-                    put(o, "new_status_id", self.new_status.as_ref().map(|s| s.id.into()));
+                    put(
+                        o,
+                        "old_status_id",
+                        self.old_status.as_ref().map(|s| s.id.into()),
+                    );
+                    put(
+                        o,
+                        "new_status_id",
+                        self.new_status.as_ref().map(|s| s.id.into()),
+                    );
                 }
             }
         }

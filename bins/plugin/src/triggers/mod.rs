@@ -24,7 +24,13 @@ use crate::errors::StepError;
 use crate::spec::ComponentSpec;
 use event::Kind;
 
-async fn start(ctx: &Ctx, kind: Kind, input: Value, meta: &Value, sink: &dyn EventSink) -> Result<(), StepError> {
+async fn start(
+    ctx: &Ctx,
+    kind: Kind,
+    input: Value,
+    meta: &Value,
+    sink: &dyn EventSink,
+) -> Result<(), StepError> {
     let settings = settings::TriggerSettings::resolve(ctx, kind, input).await?;
     engine::run(ctx, settings, meta, sink).await
 }

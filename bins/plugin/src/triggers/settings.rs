@@ -44,11 +44,17 @@ pub struct Filters {
 impl Filters {
     /// Whether a ticket (its state after the change) passes every filter.
     pub fn matches(&self, t: &Ticket) -> bool {
-        let team_ok = self.team.as_ref().is_none_or(|want| match (t.team_id, t.team.as_deref()) {
-            (Some(id), _) => id == want.id,
-            (None, Some(name)) => want.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)),
-            (None, None) => false,
-        });
+        let team_ok = self
+            .team
+            .as_ref()
+            .is_none_or(|want| match (t.team_id, t.team.as_deref()) {
+                (Some(id), _) => id == want.id,
+                (None, Some(name)) => want
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name)),
+                (None, None) => false,
+            });
         team_ok
             && self.ticket.is_none_or(|x| x == t.id)
             && self.ticket_type.is_none_or(|x| t.tickettype_id == Some(x))
@@ -79,12 +85,18 @@ fn secs(inp: &Input, key: &str, default: u64) -> Result<Duration, StepError> {
     let n = match inp.raw(key) {
         None | Some(Value::Null) => default,
         Some(_) => inp.u64(key).ok_or_else(|| {
-            StepError::client(format!("Input '{key}' must be a whole number of seconds"), format!("Set '{key}' to e.g. {default}."))
+            StepError::client(
+                format!("Input '{key}' must be a whole number of seconds"),
+                format!("Set '{key}' to e.g. {default}."),
+            )
         })?,
     };
     if (n == 0 && key == "interval") || n > MAX_SECS {
         return Err(StepError::client(
-            format!("Input '{key}' must be between {} and {MAX_SECS} seconds", u64::from(key == "interval")),
+            format!(
+                "Input '{key}' must be between {} and {MAX_SECS} seconds",
+                u64::from(key == "interval")
+            ),
             format!("Set '{key}' to e.g. {default}."),
         ));
     }
@@ -95,7 +107,10 @@ impl TriggerSettings {
     /// Reads and resolves the input (names looked up in the tenant; an unknown name fails the start).
     pub async fn resolve(ctx: &Ctx, kind: Kind, input: Value) -> Result<Self, StepError> {
         let inp = Input::new(input);
-        let mut f = Filters { ticket: inp.id("ticket_id").map(TicketId::new), ..Filters::default() };
+        let mut f = Filters {
+            ticket: inp.id("ticket_id").map(TicketId::new),
+            ..Filters::default()
+        };
         f.ticket_type = match (inp.id("tickettype_id"), inp.str("ticket_type")) {
             (Some(id), _) => Some(TicketTypeId::new(id)),
             (None, Some(n)) => Some(resolve::ticket_type(ctx, "ticket_type", &n).await?),
@@ -144,15 +159,50 @@ mod tests {
 
     #[test]
     fn filters_match_the_new_state() {
-        let t: Ticket = serde_json::from_value(json!({"id": 7, "status_id": 2, "team": "SOC", "tickettype_id": 21})).unwrap();
+        let t: Ticket = serde_json::from_value(
+            json!({"id": 7, "status_id": 2, "team": "SOC", "tickettype_id": 21}),
+        )
+        .unwrap();
         assert!(Filters::default().matches(&t));
         let team: Team = serde_json::from_value(json!({"id": 4, "name": "soc"})).unwrap();
-        assert!(Filters { team: Some(team.clone()), ..Filters::default() }.matches(&t));
-        assert!(Filters { new_status: Some(StatusId::new(2)), ticket_type: Some(TicketTypeId::new(21)), ..Filters::default() }.matches(&t));
-        assert!(!Filters { new_status: Some(StatusId::new(9)), ..Filters::default() }.matches(&t));
-        assert!(!Filters { ticket: Some(TicketId::new(8)), ..Filters::default() }.matches(&t));
-        let t2: Ticket = serde_json::from_value(json!({"id": 7, "team_id": 3, "team": "SOC"})).unwrap();
-        assert!(!Filters { team: Some(team), ..Filters::default() }.matches(&t2));
+        assert!(
+            Filters {
+                team: Some(team.clone()),
+                ..Filters::default()
+            }
+            .matches(&t)
+        );
+        assert!(
+            Filters {
+                new_status: Some(StatusId::new(2)),
+                ticket_type: Some(TicketTypeId::new(21)),
+                ..Filters::default()
+            }
+            .matches(&t)
+        );
+        assert!(
+            !Filters {
+                new_status: Some(StatusId::new(9)),
+                ..Filters::default()
+            }
+            .matches(&t)
+        );
+        assert!(
+            !Filters {
+                ticket: Some(TicketId::new(8)),
+                ..Filters::default()
+            }
+            .matches(&t)
+        );
+        let t2: Ticket =
+            serde_json::from_value(json!({"id": 7, "team_id": 3, "team": "SOC"})).unwrap();
+        assert!(
+            !Filters {
+                team: Some(team),
+                ..Filters::default()
+            }
+            .matches(&t2)
+        );
     }
 
     #[test]

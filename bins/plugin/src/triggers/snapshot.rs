@@ -30,7 +30,9 @@ pub struct Snap {
 
 /// FNV-1a, stable across builds (std's hasher is not guaranteed to be).
 fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl Snap {
@@ -44,7 +46,11 @@ impl Snap {
         };
         s("summary", t.summary.clone().map(Value::from));
         if !partial {
-            let details = t.details_html.as_deref().or(t.details.as_deref()).unwrap_or_default();
+            let details = t
+                .details_html
+                .as_deref()
+                .or(t.details.as_deref())
+                .unwrap_or_default();
             let details = if details.chars().count() > MAX_DETAILS_CHARS {
                 format!("(long text, hash {:016x})", fnv(details))
             } else {
@@ -66,14 +72,35 @@ impl Snap {
         s("urgency", t.urgency.map(Value::from));
         s("closed", t.hasbeenclosed.map(Value::from));
         s("onhold", t.onhold.map(Value::from));
-        s("deadlinedate", t.deadlinedate.map(|d| d.to_rfc3339().into()));
+        s(
+            "deadlinedate",
+            t.deadlinedate.map(|d| d.to_rfc3339().into()),
+        );
         for c in t.customfields.iter().flatten() {
-            let name = c.name.clone().or_else(|| c.id.map(|i| i.to_string())).unwrap_or_default();
+            let name = c
+                .name
+                .clone()
+                .or_else(|| c.id.map(|i| i.to_string()))
+                .unwrap_or_default();
             if !name.is_empty() {
-                s(&format!("cf:{name}"), Some(c.display.clone().filter(|d| !d.is_empty()).or_else(|| c.value_text()).unwrap_or_default().into()));
+                s(
+                    &format!("cf:{name}"),
+                    Some(
+                        c.display
+                            .clone()
+                            .filter(|d| !d.is_empty())
+                            .or_else(|| c.value_text())
+                            .unwrap_or_default()
+                            .into(),
+                    ),
+                );
             }
         }
-        Self { last_update: t.last_update, partial, fields: f }
+        Self {
+            last_update: t.last_update,
+            partial,
+            fields: f,
+        }
     }
 
     /// A field as text.
@@ -101,7 +128,11 @@ impl Snap {
             .filter(|k| !self.partial || self.fields.contains_key(*k))
             .filter_map(|k| {
                 let (old, newv) = (norm(self.text(k)), norm(new.text(k)));
-                (old != newv).then(|| FieldChange { field: k.clone(), old, new: newv })
+                (old != newv).then(|| FieldChange {
+                    field: k.clone(),
+                    old,
+                    new: newv,
+                })
             })
             .collect()
     }
@@ -120,14 +151,34 @@ mod tests {
 
     #[test]
     fn diff_reports_old_and_new() {
-        let a = Snap::from_ticket(&t(json!({"id": 1, "summary": "a", "status_id": 1, "status_name": "New",
-            "customfields": [{"id": 101, "name": "CFExternalKey", "value": "k"}]})), false);
-        let b = Snap::from_ticket(&t(json!({"id": 1, "summary": "b", "status_id": 2, "status_name": "In Progress", "agent_id": 4,
-            "customfields": [{"id": 101, "name": "CFExternalKey", "value": "k2"}]})), false);
+        let a = Snap::from_ticket(
+            &t(
+                json!({"id": 1, "summary": "a", "status_id": 1, "status_name": "New",
+            "customfields": [{"id": 101, "name": "CFExternalKey", "value": "k"}]}),
+            ),
+            false,
+        );
+        let b = Snap::from_ticket(
+            &t(
+                json!({"id": 1, "summary": "b", "status_id": 2, "status_name": "In Progress", "agent_id": 4,
+            "customfields": [{"id": 101, "name": "CFExternalKey", "value": "k2"}]}),
+            ),
+            false,
+        );
         let d = a.diff(&b);
         let fields: Vec<&str> = d.iter().map(|c| c.field.as_str()).collect();
-        assert_eq!(fields, vec!["agent_id", "cf:CFExternalKey", "status_id", "summary"]);
-        assert_eq!(d[3], FieldChange { field: "summary".into(), old: Some("a".into()), new: Some("b".into()) });
+        assert_eq!(
+            fields,
+            vec!["agent_id", "cf:CFExternalKey", "status_id", "summary"]
+        );
+        assert_eq!(
+            d[3],
+            FieldChange {
+                field: "summary".into(),
+                old: Some("a".into()),
+                new: Some("b".into())
+            }
+        );
         assert_eq!(d[0].old, None);
         assert!(a.diff(&a).is_empty());
     }
@@ -135,10 +186,19 @@ mod tests {
     #[test]
     fn partial_snapshots_skip_unknown_fields_and_long_details_hash() {
         let row = Snap::from_ticket(&t(json!({"id": 1, "summary": "a", "status_id": 1})), true);
-        let full = Snap::from_ticket(&t(json!({"id": 1, "summary": "a", "status_id": 1, "details": "x".repeat(3000),
-            "customfields": [{"id": 9, "name": "CFX", "value": "v"}]})), false);
+        let full = Snap::from_ticket(
+            &t(
+                json!({"id": 1, "summary": "a", "status_id": 1, "details": "x".repeat(3000),
+            "customfields": [{"id": 9, "name": "CFX", "value": "v"}]}),
+            ),
+            false,
+        );
         assert!(row.diff(&full).is_empty());
-        assert!(full.text("details").unwrap().starts_with("(long text, hash "));
+        assert!(
+            full.text("details")
+                .unwrap()
+                .starts_with("(long text, hash ")
+        );
         let json = serde_json::to_string(&full).unwrap();
         assert!(json.len() < 400, "{json}");
     }

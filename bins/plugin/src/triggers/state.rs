@@ -87,15 +87,20 @@ impl State {
             }
             Err(e) => {
                 let aside = path.with_extension("json.corrupt");
-                tracing::error!("Trigger state {} is corrupt ({e}); moved to {} and starting fresh", path.display(), aside.display());
+                tracing::error!(
+                    "Trigger state {} is corrupt ({e}); moved to {} and starting fresh",
+                    path.display(),
+                    aside.display()
+                );
                 std::fs::rename(path, &aside)?;
                 Ok(Loaded::Fresh)
             }
         }
     }
 
-    /// Writes the state atomically.
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+    /// Writes the state atomically; `durable` also fsyncs the data before the rename (a process kill
+    /// never loses a completed write either way; fsync protects against power loss).
+    pub fn save(&self, path: &Path, durable: bool) -> std::io::Result<()> {
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir)?;
         let tmp: PathBuf = path.with_extension(format!("json.tmp{}", std::process::id()));
@@ -103,14 +108,22 @@ impl State {
         {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(&body)?;
-            f.sync_all()?;
+            if durable {
+                f.sync_all()?;
+            }
         }
         std::fs::rename(&tmp, path)
     }
 
     /// A fresh state for `trigger`, started (and watermarked) at `now`.
     pub fn new(trigger: &str, now: DateTime<Utc>) -> Self {
-        Self { version: VERSION, trigger: trigger.into(), started_at: Some(now), watermark: Some(now), ..Self::default() }
+        Self {
+            version: VERSION,
+            trigger: trigger.into(),
+            started_at: Some(now),
+            watermark: Some(now),
+            ..Self::default()
+        }
     }
 
     /// Whether this (ticket, last_update) was processed already.
@@ -146,7 +159,11 @@ impl State {
     pub fn put_snapshot(&mut self, id: u64, snap: Snap) {
         self.snapshots.insert(id, snap);
         while self.snapshots.len() > MAX_SNAPSHOTS {
-            let oldest = self.snapshots.iter().min_by_key(|(_, s)| s.last_update).map(|(id, _)| *id);
+            let oldest = self
+                .snapshots
+                .iter()
+                .min_by_key(|(_, s)| s.last_update)
+                .map(|(id, _)| *id);
             match oldest {
                 Some(id) => self.snapshots.remove(&id),
                 None => break,
@@ -179,9 +196,14 @@ mod tests {
         assert!(matches!(State::load(&p).unwrap(), Loaded::Fresh));
         let mut s = State::new("ticket_created", Utc::now());
         s.remember(5, None);
-        s.pending.push_back(Pending { event_id: "e".into(), output: serde_json::json!({"a": 1}) });
-        s.save(&p).unwrap();
-        let Loaded::State(back) = State::load(&p).unwrap() else { panic!("fresh") };
+        s.pending.push_back(Pending {
+            event_id: "e".into(),
+            output: serde_json::json!({"a": 1}),
+        });
+        s.save(&p, true).unwrap();
+        let Loaded::State(back) = State::load(&p).unwrap() else {
+            panic!("fresh")
+        };
         assert!(back.seen(5, None));
         assert_eq!(back.pending.len(), 1);
         std::fs::write(&p, "{not json").unwrap();

@@ -19,13 +19,17 @@ pub struct Workspace {
 impl Workspace {
     /// `$HALO_PLUGIN_WORKSPACE` or `/workspace`.
     pub fn from_env() -> Self {
-        let root = std::env::var_os(WORKSPACE_ENV).filter(|v| !v.is_empty()).map_or_else(|| PathBuf::from(DEFAULT_ROOT), PathBuf::from);
+        let root = std::env::var_os(WORKSPACE_ENV)
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| PathBuf::from(DEFAULT_ROOT), PathBuf::from);
         Self { root }
     }
 
     /// A workspace at `root`.
     pub fn at(root: impl AsRef<Path>) -> Self {
-        Self { root: root.as_ref().to_path_buf() }
+        Self {
+            root: root.as_ref().to_path_buf(),
+        }
     }
 
     /// `<root>/cache/<trigger id>.json`; characters outside `[A-Za-z0-9._-]` become `_` so an id can
@@ -36,9 +40,21 @@ impl Workspace {
     /// assert_eq!(ws.state_file("../x y").to_str(), Some("/w/cache/.._x_y.json"));
     /// ```
     pub fn state_file(&self, trigger_id: &str) -> PathBuf {
-        let safe: String =
-            trigger_id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
-        let safe = if safe.is_empty() || safe.chars().all(|c| c == '.') { format!("trigger{safe}") } else { safe };
+        let safe: String = trigger_id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let safe = if safe.is_empty() || safe.chars().all(|c| c == '.') {
+            format!("trigger{safe}")
+        } else {
+            safe
+        };
         self.root.join("cache").join(format!("{safe}.json"))
     }
 

@@ -34,7 +34,11 @@ impl Run {
 
     #[track_caller]
     pub fn ok(&self) -> &Value {
-        assert_eq!(self.code, 0, "expected success, got {}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success, got {}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         assert_eq!(self.body()["status"], "ok", "{}", self.stdout);
         self.output()
     }
@@ -48,7 +52,10 @@ impl Run {
     }
 
     pub fn error_text(&self) -> String {
-        self.body()["error"].as_str().unwrap_or_default().to_string()
+        self.body()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 }
 
@@ -58,7 +65,9 @@ impl Env {
     }
 
     pub async fn with(config: SimConfig) -> Self {
-        Self { sim: SimServer::start(config).await.expect("sim starts") }
+        Self {
+            sim: SimServer::start(config).await.expect("sim starts"),
+        }
     }
 
     pub fn connection(&self) -> Value {
@@ -99,18 +108,30 @@ impl Env {
         let mut input = child.stdin.take().unwrap();
         input.write_all(stdin).await.unwrap();
         drop(input);
-        let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output()).await.expect("plugin finished").unwrap();
+        let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+            .await
+            .expect("plugin finished")
+            .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout).to_string();
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         self.assert_no_secrets(&stdout);
         self.assert_no_secrets(&stderr);
         let envelope = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-        Run { code: out.status.code().unwrap_or(-1), stdout, stderr, envelope }
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout,
+            stderr,
+            envelope,
+        }
     }
 
     pub async fn run(&self, msg: &Value) -> Run {
         let run = self.exec(&["run"], msg.to_string().as_bytes()).await;
-        assert!(run.envelope.is_object(), "stdout must be exactly one JSON envelope: {:?}", run.stdout);
+        assert!(
+            run.envelope.is_object(),
+            "stdout must be exactly one JSON envelope: {:?}",
+            run.stdout
+        );
         run
     }
 
@@ -125,15 +146,26 @@ impl Env {
 
     #[track_caller]
     pub fn assert_no_secrets(&self, text: &str) {
-        assert!(!text.contains(self.sim.client_secret()), "client secret leaked: {text}");
+        assert!(
+            !text.contains(self.sim.client_secret()),
+            "client secret leaked: {text}"
+        );
         // halo-sim issues JWT-shaped tokens; their header always starts with eyJ.
         assert!(!text.contains("eyJ"), "access token leaked: {text}");
-        assert!(!text.contains("Bearer "), "authorization header leaked: {text}");
+        assert!(
+            !text.contains("Bearer "),
+            "authorization header leaked: {text}"
+        );
     }
 
     /// Creates a ticket through the plugin; returns its id.
     pub async fn create(&self, summary: &str) -> u64 {
-        let out = self.ok("create_ticket", json!({"summary": summary, "details": "<p>original details</p>"})).await;
+        let out = self
+            .ok(
+                "create_ticket",
+                json!({"summary": summary, "details": "<p>original details</p>"}),
+            )
+            .await;
         out["ticket"]["id"].as_u64().unwrap()
     }
 }
@@ -145,7 +177,8 @@ pub fn redact(v: &Value) -> Value {
             m.iter()
                 .map(|(k, v)| {
                     let r = match k.as_str() {
-                        "dateoccurred" | "datecreated" | "datemodified" | "dateclosed" | "datetime" | "date_created"
+                        "dateoccurred" | "datecreated" | "datemodified" | "dateclosed"
+                        | "datetime" | "date_created"
                             if v.is_string() =>
                         {
                             json!("[date]")
@@ -198,18 +231,33 @@ impl Server {
         .expect("server listens");
         // Keep draining stderr so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self { child, base: format!("http://{addr}"), http: reqwest::Client::new() }
+        Self {
+            child,
+            base: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+        }
     }
 
     /// POSTs a raw body without a Content-Type header.
     pub async fn post(&self, path: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
-        let resp = self.http.post(format!("{}{path}", self.base)).body(body).send().await.unwrap();
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let resp = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap_or(Value::Null))
     }

@@ -3,15 +3,17 @@
 //! against the spec, as in production).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use halo_sim::{Seed, SimConfig, SimHandle, SimServer};
 use haloitsm_plugin::connection::Connections;
 use haloitsm_plugin::protocol;
 use haloitsm_plugin::runner::{self, Mode};
-use halo_sim::{Seed, SimConfig, SimHandle, SimServer};
 use serde_json::{Value, json};
 
 /// A tenant without rate limiting (tests make many requests), seeded as given.
 pub async fn sim_with(seed: Seed) -> SimHandle {
-    SimServer::start(SimConfig::default().with_rate_limit(None).with_seed(seed)).await.expect("sim starts")
+    SimServer::start(SimConfig::default().with_rate_limit(None).with_seed(seed))
+        .await
+        .expect("sim starts")
 }
 
 /// The default tenant.
@@ -60,5 +62,9 @@ pub fn tickets_with_key(sim: &SimHandle, key: &str) -> Vec<Value> {
 
 /// A custom field's value on a sim ticket.
 pub fn custom_field(t: &Value, name: &str) -> Option<Value> {
-    t["customfields"].as_array()?.iter().find(|c| c["name"] == name).map(|c| c["value"].clone())
+    t["customfields"]
+        .as_array()?
+        .iter()
+        .find(|c| c["name"] == name)
+        .map(|c| c["value"].clone())
 }

@@ -57,8 +57,14 @@ async fn accept(State(inner): State<Arc<Inner>>, body: Bytes) -> StatusCode {
 impl Dispatcher {
     /// Starts one failing `fail` of requests (seeded).
     pub async fn start(fail: f64, seed: u64) -> Self {
-        let inner = Arc::new(Inner { seen: Mutex::default(), fail: Mutex::new(fail), rng: Mutex::new(fastrand::Rng::with_seed(seed)) });
-        let app = Router::new().route("/", post(accept)).with_state(inner.clone());
+        let inner = Arc::new(Inner {
+            seen: Mutex::default(),
+            fail: Mutex::new(fail),
+            rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+        });
+        let app = Router::new()
+            .route("/", post(accept))
+            .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
         tokio::spawn(async move {
@@ -96,7 +102,10 @@ impl Dispatcher {
 pub async fn wait_for(timeout: Duration, what: &str, mut cond: impl FnMut() -> bool) {
     let start = Instant::now();
     while !cond() {
-        assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            start.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -110,7 +119,13 @@ pub fn workspace(root: &Path, name: &str) -> PathBuf {
 }
 
 /// The trigger_start message.
-pub fn start_message(trigger: &str, trigger_id: &str, input: Value, conn: &Value, dispatcher: &str) -> Value {
+pub fn start_message(
+    trigger: &str,
+    trigger_id: &str,
+    input: Value,
+    conn: &Value,
+    dispatcher: &str,
+) -> Value {
     json!({"version": "v1", "type": "trigger_start", "body": {"trigger": trigger, "meta": {"triggerId": trigger_id},
         "input": input, "connection": conn, "dispatcher": {"url": dispatcher, "webhook_url": ""}}})
 }
@@ -118,12 +133,20 @@ pub fn start_message(trigger: &str, trigger_id: &str, input: Value, conn: &Value
 /// Starts the built binary with `args` (e.g. `["run"]` or `["--debug", "run"]`) in workspace `ws`,
 /// feeding `msg` on stdin. Stderr goes to `<ws>/stderr.log` (appended).
 pub async fn spawn(args: &[&str], ws: &Path, msg: &Value, stdout: bool) -> Child {
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(ws.join("stderr.log")).unwrap();
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(ws.join("stderr.log"))
+        .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_haloitsm-plugin"))
         .args(args)
         .env("HALO_PLUGIN_WORKSPACE", ws)
         .stdin(Stdio::piped())
-        .stdout(if stdout { Stdio::piped() } else { Stdio::null() })
+        .stdout(if stdout {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stderr(Stdio::from(log))
         .kill_on_drop(true)
         .spawn()
@@ -148,7 +171,10 @@ pub fn snapshot_has(ws: &Path, trigger_id: &str, id: u64, field: &str, value: &V
 /// Asks the trigger to stop through the terminate flag and waits for its exit code.
 pub async fn terminate(ws: &Path, child: &mut Child) -> Option<i32> {
     std::fs::write(ws.join("tmp").join("terminate_trigger.flag"), b"").unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(15), child.wait()).await.expect("trigger stops").unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .expect("trigger stops")
+        .unwrap();
     status.code()
 }
 

@@ -22,12 +22,22 @@ impl HaloClient {
 
     /// `GET /api/Actions/{id}?ticket_id=…`: one action.
     pub fn get_action(&self, id: ActionId) -> GetAction {
-        GetAction { client: self.clone(), id, query: GetActionQuery { ticket_id: id.ticket(), ..Default::default() } }
+        GetAction {
+            client: self.clone(),
+            id,
+            query: GetActionQuery {
+                ticket_id: id.ticket(),
+                ..Default::default()
+            },
+        }
     }
 
     /// `POST /api/Actions` with `[action]`: add a note (validated locally; never retried once sent).
     pub fn add_action(&self, action: NewAction) -> AddAction {
-        AddAction { client: self.clone(), action }
+        AddAction {
+            client: self.clone(),
+            action,
+        }
     }
 }
 
@@ -110,7 +120,11 @@ struct GetActionQuery {
 
 impl Default for GetActionQuery {
     fn default() -> Self {
-        GetActionQuery { ticket_id: TicketId::new(0), includedetails: None, includeemail: None }
+        GetActionQuery {
+            ticket_id: TicketId::new(0),
+            includedetails: None,
+            includeemail: None,
+        }
     }
 }
 
@@ -124,7 +138,8 @@ query_setters!(GetAction {
 impl GetAction {
     /// The request (pure).
     pub fn build(&self) -> RequestParts {
-        RequestParts::new(Route::GetAction { id: self.id }).query(to_pairs(&self.query).unwrap_or_default())
+        RequestParts::new(Route::GetAction { id: self.id })
+            .query(to_pairs(&self.query).unwrap_or_default())
     }
 
     /// Sends it.
@@ -157,9 +172,13 @@ impl AddAction {
     /// # Errors
     /// [`ErrorKind::Validation`] (no outcome, no note, Halo's 400), [`ErrorKind::OutcomeUnknown`], or any other.
     pub async fn send(self) -> Result<Action, Error> {
-        self.action
-            .validate()
-            .map_err(|e| Error::new(ErrorKind::Validation, format!("the new action is invalid: {e}")).with_source(e))?;
+        self.action.validate().map_err(|e| {
+            Error::new(
+                ErrorKind::Validation,
+                format!("the new action is invalid: {e}"),
+            )
+            .with_source(e)
+        })?;
         let parts = self.build();
         let resp = self.client.execute(&parts).await?;
         decode_one(&resp, &parts)

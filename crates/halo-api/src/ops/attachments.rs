@@ -17,17 +17,30 @@ use crate::send::decode_one;
 impl HaloClient {
     /// `POST /api/Attachment` with `[attachment]` (never retried once sent).
     pub fn upload_attachment(&self, attachment: NewAttachment) -> UploadAttachment {
-        UploadAttachment { client: self.clone(), attachment }
+        UploadAttachment {
+            client: self.clone(),
+            attachment,
+        }
     }
 
     /// `GET /api/Attachment?ticket_id=…`: metadata of a ticket's attachments.
     pub fn list_attachments(&self, ticket: TicketId) -> ListAttachments {
-        List::new(self, Route::ListAttachments, AttachmentFilters { ticket_id: ticket, action_id: None })
+        List::new(
+            self,
+            Route::ListAttachments,
+            AttachmentFilters {
+                ticket_id: ticket,
+                action_id: None,
+            },
+        )
     }
 
     /// `GET /api/Attachment/{id}`: the file.
     pub fn download_attachment(&self, id: AttachmentId) -> DownloadAttachment {
-        DownloadAttachment { client: self.clone(), id }
+        DownloadAttachment {
+            client: self.clone(),
+            id,
+        }
     }
 }
 
@@ -61,7 +74,8 @@ pub struct UploadAttachment {
 impl UploadAttachment {
     /// The request (pure).
     pub fn build(&self) -> RequestParts {
-        let body = serde_json::to_value(halo_model::body::one(&self.attachment)).unwrap_or(Value::Null);
+        let body =
+            serde_json::to_value(halo_model::body::one(&self.attachment)).unwrap_or(Value::Null);
         RequestParts::new(Route::UploadAttachment).body(body)
     }
 
@@ -71,7 +85,11 @@ impl UploadAttachment {
     /// [`crate::ErrorKind::OutcomeUnknown`] when the answer was lost, or any other [`Error`].
     pub async fn send(self) -> Result<Attachment, Error> {
         self.attachment.validate().map_err(|e| {
-            Error::new(crate::ErrorKind::Validation, format!("the attachment is invalid: {e}")).with_source(e)
+            Error::new(
+                crate::ErrorKind::Validation,
+                format!("the attachment is invalid: {e}"),
+            )
+            .with_source(e)
         })?;
         let parts = self.build();
         let resp = self.client.execute(&parts).await?;
@@ -113,7 +131,8 @@ struct NoQuery {}
 impl DownloadAttachment {
     /// The request (pure).
     pub fn build(&self) -> RequestParts {
-        RequestParts::new(Route::DownloadAttachment { id: self.id }).query(to_pairs(&NoQuery {}).unwrap_or_default())
+        RequestParts::new(Route::DownloadAttachment { id: self.id })
+            .query(to_pairs(&NoQuery {}).unwrap_or_default())
     }
 
     /// Sends it.
@@ -123,9 +142,15 @@ impl DownloadAttachment {
     pub async fn send(self) -> Result<Download, Error> {
         let parts = self.build();
         let resp = self.client.execute(&parts).await?;
-        let header = |name: http::HeaderName| resp.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header = |name: http::HeaderName| {
+            resp.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
         Ok(Download {
-            filename: header(http::header::CONTENT_DISPOSITION).and_then(|v| filename_from_disposition(&v)),
+            filename: header(http::header::CONTENT_DISPOSITION)
+                .and_then(|v| filename_from_disposition(&v)),
             content_type: header(http::header::CONTENT_TYPE),
             bytes: resp.body,
         })
@@ -138,7 +163,9 @@ pub fn filename_from_disposition(header: &str) -> Option<String> {
     let mut plain = None;
     let mut extended = None;
     for part in header.split(';').map(str::trim) {
-        let Some((key, value)) = part.split_once('=') else { continue };
+        let Some((key, value)) = part.split_once('=') else {
+            continue;
+        };
         match key.trim().to_ascii_lowercase().as_str() {
             "filename*" => {
                 let value = value.trim().trim_matches('"');
@@ -175,8 +202,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) =
-                (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
         {
             out.push(hi << 4 | lo);
             i += 3;
@@ -195,16 +224,33 @@ mod tests {
 
     #[test]
     fn disposition_forms() {
-        assert_eq!(filename_from_disposition(r#"attachment; filename="log.txt""#).as_deref(), Some("log.txt"));
-        assert_eq!(filename_from_disposition("attachment; filename=log.txt").as_deref(), Some("log.txt"));
         assert_eq!(
-            filename_from_disposition("attachment; filename=\"a.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf")
-                .as_deref(),
+            filename_from_disposition(r#"attachment; filename="log.txt""#).as_deref(),
+            Some("log.txt")
+        );
+        assert_eq!(
+            filename_from_disposition("attachment; filename=log.txt").as_deref(),
+            Some("log.txt")
+        );
+        assert_eq!(
+            filename_from_disposition(
+                "attachment; filename=\"a.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf"
+            )
+            .as_deref(),
             Some("résumé.pdf")
         );
-        assert_eq!(filename_from_disposition(r#"attachment; filename="../../etc/passwd""#).as_deref(), Some("passwd"));
+        assert_eq!(
+            filename_from_disposition(r#"attachment; filename="../../etc/passwd""#).as_deref(),
+            Some("passwd")
+        );
         assert_eq!(filename_from_disposition("inline"), None);
-        assert_eq!(filename_from_disposition("attachment; filename*=UTF-8''%E2%82"), Some("\u{fffd}".into()));
-        assert_eq!(filename_from_disposition("attachment; filename*=%"), Some("%".into()));
+        assert_eq!(
+            filename_from_disposition("attachment; filename*=UTF-8''%E2%82"),
+            Some("\u{fffd}".into())
+        );
+        assert_eq!(
+            filename_from_disposition("attachment; filename*=%"),
+            Some("%".into())
+        );
     }
 }

@@ -33,7 +33,12 @@ where
     Q: Serialize,
 {
     pub(crate) fn new(client: &HaloClient, route: Route, query: Q) -> Self {
-        List { client: client.clone(), route, query, _item: PhantomData }
+        List {
+            client: client.clone(),
+            route,
+            query,
+            _item: PhantomData,
+        }
     }
 
     /// The request this builder sends (pure).
@@ -140,13 +145,18 @@ where
 
     /// The request for page `page_no` (pure).
     pub fn build_page(&self, page_no: u32) -> RequestParts {
-        self.try_build_page(page_no).unwrap_or_else(|_| RequestParts::new(self.route.clone()))
+        self.try_build_page(page_no)
+            .unwrap_or_else(|_| RequestParts::new(self.route.clone()))
     }
 
     fn try_build_page(&self, page_no: u32) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(self.route.clone()).query(to_pairs(&self.query)?);
         if self.paginate {
-            let params = PageParams { pageinate: true, page_size: self.page_size, page_no: page_no.max(1) };
+            let params = PageParams {
+                pageinate: true,
+                page_size: self.page_size,
+                page_no: page_no.max(1),
+            };
             parts = parts.query(to_pairs(&params)?);
         }
         Ok(parts)
@@ -155,37 +165,56 @@ where
     /// A stream of pages. Stops on an empty page, a short page, `record_count` reached, a repeated first id or
     /// `max_results`; the first error ends it.
     pub fn pages(self) -> BoxStream<'static, Result<Page<T>, Error>> {
-        let state = PageState::new(if self.paginate { self.page_size } else { u32::MAX }, self.max_results);
-        stream::try_unfold((self, state, false), |(list, mut state, finished)| async move {
-            if finished {
-                return Ok(None);
-            }
-            let Some(page_no) = state.next_page() else { return Ok(None) };
-            let parts = list.try_build_page(page_no)?;
-            let resp = list.client.execute(&parts).await?;
-            let env: ListEnvelope<Value> = decode(&resp, &parts)?;
-            let first_id = env.items.first().and_then(|v| v.get("id")).map(id_key);
-            let len = env.items.len();
-            let verdict = state.on_page(len, env.record_count, first_id.as_deref());
-            let items = env
-                .items
-                .into_iter()
-                .take(verdict.take)
-                .map(serde_json::from_value::<T>)
-                .collect::<Result<Vec<T>, _>>()
-                .map_err(|e| decode_error(&resp, &parts, e))?;
-            // Without paging the one answer is the whole list.
-            let done = !verdict.more || !list.paginate;
-            let page = Page { items, page_no, record_count: env.record_count };
-            Ok(Some((page, (list, state, done))))
-        })
+        let state = PageState::new(
+            if self.paginate {
+                self.page_size
+            } else {
+                u32::MAX
+            },
+            self.max_results,
+        );
+        stream::try_unfold(
+            (self, state, false),
+            |(list, mut state, finished)| async move {
+                if finished {
+                    return Ok(None);
+                }
+                let Some(page_no) = state.next_page() else {
+                    return Ok(None);
+                };
+                let parts = list.try_build_page(page_no)?;
+                let resp = list.client.execute(&parts).await?;
+                let env: ListEnvelope<Value> = decode(&resp, &parts)?;
+                let first_id = env.items.first().and_then(|v| v.get("id")).map(id_key);
+                let len = env.items.len();
+                let verdict = state.on_page(len, env.record_count, first_id.as_deref());
+                let items = env
+                    .items
+                    .into_iter()
+                    .take(verdict.take)
+                    .map(serde_json::from_value::<T>)
+                    .collect::<Result<Vec<T>, _>>()
+                    .map_err(|e| decode_error(&resp, &parts, e))?;
+                // Without paging the one answer is the whole list.
+                let done = !verdict.more || !list.paginate;
+                let page = Page {
+                    items,
+                    page_no,
+                    record_count: env.record_count,
+                };
+                Ok(Some((page, (list, state, done))))
+            },
+        )
         .try_filter(|page| futures::future::ready(!page.items.is_empty() || page.page_no == 1))
         .boxed()
     }
 
     /// A stream of items across pages (one page buffered at a time).
     pub fn stream(self) -> BoxStream<'static, Result<T, Error>> {
-        self.pages().map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten().boxed()
+        self.pages()
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
     }
 
     /// Fetches every matching item (bounded by `max_results`) into memory. Prefer [`stream`](Self::stream) for
@@ -204,7 +233,11 @@ where
     pub async fn first_page(self) -> Result<Page<T>, Error> {
         match self.pages().next().await {
             Some(page) => page,
-            None => Ok(Page { items: Vec::new(), page_no: 1, record_count: Some(0) }),
+            None => Ok(Page {
+                items: Vec::new(),
+                page_no: 1,
+                record_count: Some(0),
+            }),
         }
     }
 }

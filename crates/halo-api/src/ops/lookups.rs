@@ -2,8 +2,10 @@
 //! categories, clients, sites, users, custom field definitions. Clients, sites and users page; the rest are one
 //! request each.
 
-use halo_model::{Agent, AgentId, Category, Client, ClientId, FieldInfo, Outcome, Priority, Site, SiteId, Sla, SlaId,
-    Status, Team, TeamId, TicketType, TicketTypeId, User, UserId};
+use halo_model::{
+    Agent, AgentId, Category, Client, ClientId, FieldInfo, Outcome, Priority, Site, SiteId, Sla,
+    SlaId, Status, Team, TeamId, TicketType, TicketTypeId, User, UserId,
+};
 use serde::Serialize;
 
 use crate::client::HaloClient;
@@ -307,7 +309,12 @@ pub struct GetOne<T> {
 
 impl<T: serde::de::DeserializeOwned> GetOne<T> {
     fn new(client: &HaloClient, route: Route) -> Self {
-        GetOne { client: client.clone(), route, query: DetailQuery::default(), _item: std::marker::PhantomData }
+        GetOne {
+            client: client.clone(),
+            route,
+            query: DetailQuery::default(),
+            _item: std::marker::PhantomData,
+        }
     }
 
     /// `includedetails` (not for `Agent/me`, which takes no parameters).

@@ -21,8 +21,20 @@ impl HaloClient {
     ///     .await?;
     /// # let _ = hooks; Ok(()) }
     /// ```
-    pub fn raw(&self, method: Method, path: &str, query: Vec<(String, String)>, body: Option<Value>) -> Raw {
-        Raw { client: self.clone(), method, path: path.to_owned(), query, body }
+    pub fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        query: Vec<(String, String)>,
+        body: Option<Value>,
+    ) -> Raw {
+        Raw {
+            client: self.clone(),
+            method,
+            path: path.to_owned(),
+            query,
+            body,
+        }
     }
 }
 
@@ -42,7 +54,10 @@ impl Raw {
         let path = self.path.split(['?', '#']).next().unwrap_or_default();
         let path = path.trim_start_matches('/');
         let path = path.strip_prefix("api/").unwrap_or(path);
-        let route = Route::Raw { method: self.method.clone(), path: format!("/{path}") };
+        let route = Route::Raw {
+            method: self.method.clone(),
+            path: format!("/{path}"),
+        };
         let mut parts = RequestParts::new(route).query(self.query.clone());
         parts.idempotency = idempotency_for(&self.method, self.body.as_ref());
         if let Some(body) = &self.body {
@@ -57,7 +72,10 @@ impl Raw {
     /// Any [`Error`].
     pub async fn send(self) -> Result<RawResponse, Error> {
         if self.path.contains("..") {
-            return Err(Error::new(ErrorKind::Validation, "a raw path must not contain '..'"));
+            return Err(Error::new(
+                ErrorKind::Validation,
+                "a raw path must not contain '..'",
+            ));
         }
         let parts = self.build();
         self.client.execute(&parts).await

@@ -2,8 +2,10 @@
 //! delete.
 
 use chrono::{DateTime, Utc};
-use halo_model::{AgentId, ClientId, FieldId, NewTicket, SiteId, StatusId, TeamId, Ticket, TicketId, TicketTypeId,
-    TicketUpdate, UserId};
+use halo_model::{
+    AgentId, ClientId, FieldId, NewTicket, SiteId, StatusId, TeamId, Ticket, TicketId,
+    TicketTypeId, TicketUpdate, UserId,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -26,7 +28,11 @@ impl HaloClient {
     /// # let _ = t; Ok(()) }
     /// ```
     pub fn get_ticket(&self, id: TicketId) -> GetTicket {
-        GetTicket { client: self.clone(), id, query: GetTicketQuery::default() }
+        GetTicket {
+            client: self.clone(),
+            id,
+            query: GetTicketQuery::default(),
+        }
     }
 
     /// `GET /api/Tickets` with filters, paged (`pageinate=true`, 100 per page).
@@ -36,17 +42,28 @@ impl HaloClient {
 
     /// `POST /api/Tickets` with `[ticket]` (no `id`): create. Validated locally first; never retried once sent.
     pub fn create_ticket(&self, ticket: NewTicket) -> CreateTicket {
-        CreateTicket { client: self.clone(), ticket, return_all: false }
+        CreateTicket {
+            client: self.clone(),
+            ticket,
+            return_all: false,
+        }
     }
 
     /// `POST /api/Tickets` with `[update]` (always carries `id`): update only the fields set.
     pub fn update_ticket(&self, update: TicketUpdate) -> UpdateTicket {
-        UpdateTicket { client: self.clone(), update }
+        UpdateTicket {
+            client: self.clone(),
+            update,
+        }
     }
 
     /// `DELETE /api/Tickets/{id}` (soft delete; optional reason).
     pub fn delete_ticket(&self, id: TicketId) -> DeleteTicket {
-        DeleteTicket { client: self.clone(), id, query: DeleteQuery::default() }
+        DeleteTicket {
+            client: self.clone(),
+            id,
+            query: DeleteQuery::default(),
+        }
     }
 }
 
@@ -101,7 +118,8 @@ query_setters!(GetTicket {
 impl GetTicket {
     /// The request (pure).
     pub fn build(&self) -> RequestParts {
-        RequestParts::new(Route::GetTicket { id: self.id }).query(to_pairs(&self.query).unwrap_or_default())
+        RequestParts::new(Route::GetTicket { id: self.id })
+            .query(to_pairs(&self.query).unwrap_or_default())
     }
 
     /// Sends it.
@@ -231,7 +249,12 @@ impl ListTickets {
     }
 
     /// `datesearch` + `startdate`/`enddate`: tickets opened or closed in a range (either bound optional).
-    pub fn date_range(mut self, field: DateSearch, start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Self {
+    pub fn date_range(
+        mut self,
+        field: DateSearch,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> Self {
         self.query.datesearch = Some(field);
         self.query.startdate = start.as_ref().map(query_date);
         self.query.enddate = end.as_ref().map(query_date);
@@ -277,7 +300,12 @@ impl CreateTicket {
     pub fn build(&self) -> RequestParts {
         let body = serde_json::to_value(halo_model::body::one(&self.ticket)).unwrap_or(Value::Null);
         RequestParts::new(Route::CreateTicket)
-            .query(to_pairs(&ReturnAll { returnall: self.return_all }).unwrap_or_default())
+            .query(
+                to_pairs(&ReturnAll {
+                    returnall: self.return_all,
+                })
+                .unwrap_or_default(),
+            )
             .body(body)
     }
 
@@ -286,9 +314,13 @@ impl CreateTicket {
     /// # Errors
     /// [`ErrorKind::Validation`] (local validation or Halo's 400), [`ErrorKind::OutcomeUnknown`], or any other.
     pub async fn send(self) -> Result<Ticket, Error> {
-        self.ticket
-            .validate()
-            .map_err(|e| Error::new(ErrorKind::Validation, format!("the new ticket is invalid: {e}")).with_source(e))?;
+        self.ticket.validate().map_err(|e| {
+            Error::new(
+                ErrorKind::Validation,
+                format!("the new ticket is invalid: {e}"),
+            )
+            .with_source(e)
+        })?;
         let parts = self.build();
         debug_assert_eq!(parts.idempotency, Idempotency::Create);
         let resp = self.client.execute(&parts).await?;
@@ -315,9 +347,13 @@ impl UpdateTicket {
     /// # Errors
     /// Any [`Error`].
     pub async fn send(self) -> Result<Ticket, Error> {
-        self.update
-            .validate()
-            .map_err(|e| Error::new(ErrorKind::Validation, format!("the ticket update is invalid: {e}")).with_source(e))?;
+        self.update.validate().map_err(|e| {
+            Error::new(
+                ErrorKind::Validation,
+                format!("the ticket update is invalid: {e}"),
+            )
+            .with_source(e)
+        })?;
         let parts = self.build();
         let resp = self.client.execute(&parts).await?;
         decode_one(&resp, &parts)
@@ -346,7 +382,8 @@ query_setters!(DeleteTicket {
 impl DeleteTicket {
     /// The request (pure).
     pub fn build(&self) -> RequestParts {
-        RequestParts::new(Route::DeleteTicket { id: self.id }).query(to_pairs(&self.query).unwrap_or_default())
+        RequestParts::new(Route::DeleteTicket { id: self.id })
+            .query(to_pairs(&self.query).unwrap_or_default())
     }
 
     /// Sends it.

@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use halo_api::{HaloClient, HaloClientBuilder, RateLimit, RetryPolicy};
-use halo_auth::{ClientCredentials, ClientCredentialsConfig, SecretString, StaticToken, TokenProvider};
+use halo_auth::{
+    ClientCredentials, ClientCredentialsConfig, SecretString, StaticToken, TokenProvider,
+};
 use wiremock::MockServer;
 
 pub const SECRET: &str = "SECRET-client-9d8c7b6a";
@@ -34,10 +36,16 @@ pub fn builder(server: &MockServer, tokens: Arc<dyn TokenProvider>) -> HaloClien
 }
 
 pub fn static_client(server: &MockServer) -> HaloClient {
-    builder(server, Arc::new(StaticToken::new("static-token-1234"))).build().unwrap()
+    builder(server, Arc::new(StaticToken::new("static-token-1234")))
+        .build()
+        .unwrap()
 }
 
-pub fn credentials(server: &MockServer, tenant: Option<&str>, secret: &str) -> Arc<ClientCredentials> {
+pub fn credentials(
+    server: &MockServer,
+    tenant: Option<&str>,
+    secret: &str,
+) -> Arc<ClientCredentials> {
     let mut config = ClientCredentialsConfig::new(
         "client-id-1",
         SecretString::from(secret.to_owned()),

@@ -5,7 +5,7 @@ use futures::future::BoxFuture;
 use halo_model::{AgentId, TicketUpdate};
 use serde_json::{Value, json};
 
-use super::{invalid, ticket_error, ticket_id, ticket_id_field, ticket_outputs};
+use super::{invalid, ticket_id, ticket_id_field, ticket_outputs, ticket_write_error};
 use crate::actions::input::Input;
 use crate::actions::{Action, StepResult, output, resolve};
 use crate::connection::Ctx;
@@ -72,7 +72,14 @@ impl Action for AssignTicket {
                 }
             }
             u.validate().map_err(|e| invalid(&e))?;
-            let t = ctx.client.update_ticket(u).send().await.map_err(|e| ticket_error(&e, id, &format!("assigning ticket {id}")))?;
+            let t = match ctx.client.update_ticket(u).send().await {
+                Ok(t) => t,
+                Err(e) => {
+                    return Err(
+                        ticket_write_error(ctx, &e, id, &format!("assigning ticket {id}")).await,
+                    );
+                }
+            };
             Ok(json!({"ticket": output::ticket(&t, &ctx.config.resource_server), "success": true}))
         }
         .boxed()

@@ -18,9 +18,21 @@ pub struct CreateTicket;
 impl Action for CreateTicket {
     fn spec(&self) -> ComponentSpec {
         let mut input = vec![
-            Field::new("summary", "Summary", "string", "Ticket summary (subject line)").required().example("Phishing email reported"),
-            Field::new("details", "Details", "string", "Ticket details; HTML is allowed")
-                .example("<p>User reported a suspicious email</p>"),
+            Field::new(
+                "summary",
+                "Summary",
+                "string",
+                "Ticket summary (subject line)",
+            )
+            .required()
+            .example("Phishing email reported"),
+            Field::new(
+                "details",
+                "Details",
+                "string",
+                "Ticket details; HTML is allowed",
+            )
+            .example("<p>User reported a suspicious email</p>"),
         ];
         input.extend(field_inputs());
         ComponentSpec {

@@ -21,9 +21,24 @@ impl Action for DeleteTicket {
             description: "Delete a ticket",
             input: vec![
                 ticket_id_field(),
-                Field::new("reason", "Reason", "string", "Reason recorded with the deletion").example("Duplicate of 1041"),
+                Field::new(
+                    "reason",
+                    "Reason",
+                    "string",
+                    "Reason recorded with the deletion",
+                )
+                .example("Duplicate of 1041"),
             ],
-            output: vec![Field::new("success", "Success", "boolean", "Whether the ticket was deleted").required().example(true)],
+            output: vec![
+                Field::new(
+                    "success",
+                    "Success",
+                    "boolean",
+                    "Whether the ticket was deleted",
+                )
+                .required()
+                .example(true),
+            ],
         }
     }
 
@@ -35,7 +50,9 @@ impl Action for DeleteTicket {
             if let Some(r) = inp.str("reason") {
                 req = req.reason(r);
             }
-            req.send().await.map_err(|e| ticket_error(&e, id, &format!("deleting ticket {id}")))?;
+            req.send()
+                .await
+                .map_err(|e| ticket_error(&e, id, &format!("deleting ticket {id}")))?;
             tracing::info!("Deleted ticket {id}");
             Ok(json!({"success": true}))
         }

@@ -21,14 +21,29 @@ impl Action for GetTicket {
             description: "Get a ticket by its ID",
             input: vec![
                 ticket_id_field(),
-                Field::new("include_details", "Include Details", "boolean", "Include the ticket's details and extra fields")
-                    .default(true)
-                    .example(true),
+                Field::new(
+                    "include_details",
+                    "Include Details",
+                    "boolean",
+                    "Include the ticket's details and extra fields",
+                )
+                .default(true)
+                .example(true),
             ],
             output: vec![
-                Field::new("ticket", "Ticket", "ticket", "The ticket, when found").example(ticket_example()),
-                Field::new("found", "Found", "boolean", "Whether the ticket exists").required().example(true),
-                Field::new("success", "Success", "boolean", "Whether the lookup succeeded").required().example(true),
+                Field::new("ticket", "Ticket", "ticket", "The ticket, when found")
+                    .example(ticket_example()),
+                Field::new("found", "Found", "boolean", "Whether the ticket exists")
+                    .required()
+                    .example(true),
+                Field::new(
+                    "success",
+                    "Success",
+                    "boolean",
+                    "Whether the lookup succeeded",
+                )
+                .required()
+                .example(true),
             ],
         }
     }

@@ -20,7 +20,10 @@ pub use search::SearchTickets;
 pub use update::UpdateTicket;
 
 use halo_model::ticket_write::TicketFields;
-use halo_model::{AgentId, ClientId, CustomFieldValue, FieldId, PriorityId, SiteId, StatusId, TicketTypeId, UserId};
+use halo_model::{
+    AgentId, ClientId, CustomFieldValue, FieldId, PriorityId, SiteId, StatusId, TicketTypeId,
+    UserId,
+};
 use serde_json::{Value, json};
 
 use super::input::Input;
@@ -31,14 +34,25 @@ use crate::spec::Field;
 
 /// The `ticket_id` input.
 pub fn ticket_id_field() -> Field {
-    Field::new("ticket_id", "Ticket ID", "integer", "ID of the ticket").required().example(1042)
+    Field::new("ticket_id", "Ticket ID", "integer", "ID of the ticket")
+        .required()
+        .example(1042)
 }
 
 /// The `ticket` + `success` outputs.
 pub fn ticket_outputs() -> Vec<Field> {
     vec![
-        Field::new("ticket", "Ticket", "ticket", "The ticket as Halo stored it").required().example(ticket_example()),
-        Field::new("success", "Success", "boolean", "Whether the operation succeeded").required().example(true),
+        Field::new("ticket", "Ticket", "ticket", "The ticket as Halo stored it")
+            .required()
+            .example(ticket_example()),
+        Field::new(
+            "success",
+            "Success",
+            "boolean",
+            "Whether the operation succeeded",
+        )
+        .required()
+        .example(true),
     ]
 }
 
@@ -54,21 +68,66 @@ pub fn ticket_example() -> Value {
 /// Inputs setting ticket fields, shared by create and update (`summary` and `details` excluded).
 pub fn field_inputs() -> Vec<Field> {
     vec![
-        Field::new("tickettype_id", "Ticket Type ID", "integer", "Ticket type ID").example(1),
-        Field::new("ticket_type", "Ticket Type", "string", "Ticket type ID or name, used when Ticket Type ID is not set")
-            .example("Incident"),
+        Field::new(
+            "tickettype_id",
+            "Ticket Type ID",
+            "integer",
+            "Ticket type ID",
+        )
+        .example(1),
+        Field::new(
+            "ticket_type",
+            "Ticket Type",
+            "string",
+            "Ticket type ID or name, used when Ticket Type ID is not set",
+        )
+        .example("Incident"),
         Field::new("status_id", "Status ID", "integer", "Status ID").example(1),
-        Field::new("status", "Status", "string", "Status ID or name, used when Status ID is not set").example("In Progress"),
+        Field::new(
+            "status",
+            "Status",
+            "string",
+            "Status ID or name, used when Status ID is not set",
+        )
+        .example("In Progress"),
         Field::new("priority_id", "Priority ID", "integer", "Priority ID").example(2),
-        Field::new("priority", "Priority", "string", "Priority ID or name, used when Priority ID is not set").example("High"),
-        Field::new("agent_id", "Agent ID", "integer", "ID of the agent to assign").example(4),
-        Field::new("agent", "Agent", "string", "Agent ID, name or email, used when Agent ID is not set")
-            .example("user@example.com"),
+        Field::new(
+            "priority",
+            "Priority",
+            "string",
+            "Priority ID or name, used when Priority ID is not set",
+        )
+        .example("High"),
+        Field::new(
+            "agent_id",
+            "Agent ID",
+            "integer",
+            "ID of the agent to assign",
+        )
+        .example(4),
+        Field::new(
+            "agent",
+            "Agent",
+            "string",
+            "Agent ID, name or email, used when Agent ID is not set",
+        )
+        .example("user@example.com"),
         Field::new("team_id", "Team ID", "integer", "ID of the team to assign").example(2),
-        Field::new("team", "Team", "string", "Team ID or name, used when Team ID is not set").example("Security Operations"),
+        Field::new(
+            "team",
+            "Team",
+            "string",
+            "Team ID or name, used when Team ID is not set",
+        )
+        .example("Security Operations"),
         Field::new("category_id", "Category ID", "integer", "Category ID").example(5),
-        Field::new("category", "Category", "string", "Category ID or name, used when Category ID is not set")
-            .example("Security"),
+        Field::new(
+            "category",
+            "Category",
+            "string",
+            "Category ID or name, used when Category ID is not set",
+        )
+        .example("Security"),
         Field::new("client_id", "Client ID", "integer", "Client ID").example(12),
         Field::new("site_id", "Site ID", "integer", "Site ID").example(18),
         Field::new("user_id", "User ID", "integer", "End user ID").example(33),
@@ -79,8 +138,13 @@ pub fn field_inputs() -> Vec<Field> {
             "Custom field values as objects with an ID or name and a value",
         )
         .example(json!([{"name": "CFSecurityReference", "value": "rrn:idr:investigation:1"}])),
-        Field::new("custom_fields", "Custom Fields", "object", "Custom field values keyed by field name or ID")
-            .example(json!({"CFSecurityReference": "rrn:idr:investigation:1"})),
+        Field::new(
+            "custom_fields",
+            "Custom Fields",
+            "object",
+            "Custom field values keyed by field name or ID",
+        )
+        .example(json!({"CFSecurityReference": "rrn:idr:investigation:1"})),
     ]
 }
 
@@ -94,8 +158,17 @@ pub enum Fallback {
 }
 
 /// Applies the shared field inputs to a ticket write. Returns whether anything was set.
-pub async fn apply_fields(ctx: &Ctx, inp: &Input, f: &mut TicketFields, fallback: Fallback) -> Result<(), StepError> {
-    let defaults = if fallback == Fallback::Defaults { Some(ctx.defaults().await?) } else { None };
+pub async fn apply_fields(
+    ctx: &Ctx,
+    inp: &Input,
+    f: &mut TicketFields,
+    fallback: Fallback,
+) -> Result<(), StepError> {
+    let defaults = if fallback == Fallback::Defaults {
+        Some(ctx.defaults().await?)
+    } else {
+        None
+    };
     if let Some(s) = inp.str("summary") {
         f.summary = Some(s);
     }
@@ -180,12 +253,34 @@ fn custom_fields(inp: &Input) -> Result<Vec<CustomFieldValue>, StepError> {
 
 /// Maps a halo-model validation error to an input error.
 pub fn invalid(e: &halo_model::ValidationError) -> StepError {
-    StepError::client("action input JSON was invalid", "Correct the input named in the message.").with_data(e.to_string())
+    StepError::client(
+        "action input JSON was invalid",
+        "Correct the input named in the message.",
+    )
+    .with_data(e.to_string())
 }
 
 /// The ticket id input as a typed id.
 pub fn ticket_id(inp: &Input) -> Result<halo_model::TicketId, StepError> {
     inp.required_id("ticket_id").map(halo_model::TicketId::new)
+}
+
+/// Error of a write to an existing ticket. Halo answers a write to a missing ticket with a 400, so on a
+/// rejection the ticket is looked up once (error path only) to tell "no such ticket" apart.
+pub async fn ticket_write_error(
+    ctx: &Ctx,
+    e: &halo_api::Error,
+    id: halo_model::TicketId,
+    doing: &str,
+) -> StepError {
+    if e.kind() == halo_api::ErrorKind::Validation
+        && let Err(probe) = ctx.client.get_ticket(id).send().await
+        && probe.kind() == halo_api::ErrorKind::NotFound
+    {
+        return ticket_error(&probe, id, doing)
+            .with_data(e.halo_message().unwrap_or_default().to_string());
+    }
+    ticket_error(e, id, doing)
 }
 
 /// Not-found wording for a ticket.
@@ -199,4 +294,3 @@ pub fn ticket_error(e: &halo_api::Error, id: halo_model::TicketId, doing: &str) 
     }
     crate::halo_errors::from_api(e, doing)
 }
-

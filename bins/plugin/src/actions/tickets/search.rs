@@ -28,39 +28,150 @@ impl Action for SearchTickets {
             title: "Search Tickets",
             description: "Search tickets by text, status, assignment, type and date ranges",
             input: vec![
-                Field::new("search", "Search", "string", "Free text searched in ticket summaries, details and IDs").example("phishing"),
-                Field::new("summary_contains", "Summary Contains", "string", "Text the summary must contain").example("VPN"),
-                Field::new("state", "State", "string", "Open tickets, closed tickets, or both")
-                    .default("any")
-                    .enumeration(["any", "open", "closed"])
-                    .example("open"),
-                Field::new("status_id", "Status ID", "integer", "Only tickets with this status ID").example(1),
-                Field::new("status", "Status", "string", "Only tickets with this status ID or name").example("New"),
-                Field::new("agent_id", "Agent ID", "integer", "Only tickets assigned to this agent ID").example(4),
-                Field::new("agent", "Agent", "string", "Only tickets assigned to this agent ID, name or email")
-                    .example("user@example.com"),
-                Field::new("team_id", "Team ID", "integer", "Only tickets of this team ID").example(2),
-                Field::new("team", "Team", "string", "Only tickets of this team ID or name").example("Security Operations"),
-                Field::new("priority_id", "Priority ID", "integer", "Only tickets with this priority ID").example(2),
-                Field::new("tickettype_id", "Ticket Type ID", "integer", "Only tickets of this ticket type ID").example(1),
-                Field::new("ticket_type", "Ticket Type", "string", "Only tickets of this ticket type ID or name").example("Incident"),
-                Field::new("client_id", "Client ID", "integer", "Only tickets of this client ID").example(12),
-                Field::new("user_id", "User ID", "integer", "Only tickets of this end user ID").example(33),
-                Field::new("created_after", "Created After", "date", "Only tickets opened at or after this time")
-                    .example("2026-12-01T00:00:00Z"),
-                Field::new("created_before", "Created Before", "date", "Only tickets opened before this time")
-                    .example("2026-12-02T00:00:00Z"),
-                Field::new("updated_after", "Updated After", "date", "Only tickets updated at or after this time")
-                    .example("2026-12-01T00:00:00Z"),
-                Field::new("updated_before", "Updated Before", "date", "Only tickets updated before this time")
-                    .example("2026-12-02T00:00:00Z"),
-                Field::new("max_results", "Max Results", "integer", "Maximum number of tickets to return (1 to 10000)")
-                    .default(DEFAULT_MAX)
-                    .example(50),
+                Field::new(
+                    "search",
+                    "Search",
+                    "string",
+                    "Free text searched in ticket summaries, details and IDs",
+                )
+                .example("phishing"),
+                Field::new(
+                    "summary_contains",
+                    "Summary Contains",
+                    "string",
+                    "Text the summary must contain",
+                )
+                .example("VPN"),
+                Field::new(
+                    "state",
+                    "State",
+                    "string",
+                    "Open tickets, closed tickets, or both",
+                )
+                .default("any")
+                .enumeration(["any", "open", "closed"])
+                .example("open"),
+                Field::new(
+                    "status_id",
+                    "Status ID",
+                    "integer",
+                    "Only tickets with this status ID",
+                )
+                .example(1),
+                Field::new(
+                    "status",
+                    "Status",
+                    "string",
+                    "Only tickets with this status ID or name",
+                )
+                .example("New"),
+                Field::new(
+                    "agent_id",
+                    "Agent ID",
+                    "integer",
+                    "Only tickets assigned to this agent ID",
+                )
+                .example(4),
+                Field::new(
+                    "agent",
+                    "Agent",
+                    "string",
+                    "Only tickets assigned to this agent ID, name or email",
+                )
+                .example("user@example.com"),
+                Field::new(
+                    "team_id",
+                    "Team ID",
+                    "integer",
+                    "Only tickets of this team ID",
+                )
+                .example(2),
+                Field::new(
+                    "team",
+                    "Team",
+                    "string",
+                    "Only tickets of this team ID or name",
+                )
+                .example("Security Operations"),
+                Field::new(
+                    "priority_id",
+                    "Priority ID",
+                    "integer",
+                    "Only tickets with this priority ID",
+                )
+                .example(2),
+                Field::new(
+                    "tickettype_id",
+                    "Ticket Type ID",
+                    "integer",
+                    "Only tickets of this ticket type ID",
+                )
+                .example(1),
+                Field::new(
+                    "ticket_type",
+                    "Ticket Type",
+                    "string",
+                    "Only tickets of this ticket type ID or name",
+                )
+                .example("Incident"),
+                Field::new(
+                    "client_id",
+                    "Client ID",
+                    "integer",
+                    "Only tickets of this client ID",
+                )
+                .example(12),
+                Field::new(
+                    "user_id",
+                    "User ID",
+                    "integer",
+                    "Only tickets of this end user ID",
+                )
+                .example(33),
+                Field::new(
+                    "created_after",
+                    "Created After",
+                    "date",
+                    "Only tickets opened at or after this time",
+                )
+                .example("2026-12-01T00:00:00Z"),
+                Field::new(
+                    "created_before",
+                    "Created Before",
+                    "date",
+                    "Only tickets opened before this time",
+                )
+                .example("2026-12-02T00:00:00Z"),
+                Field::new(
+                    "updated_after",
+                    "Updated After",
+                    "date",
+                    "Only tickets updated at or after this time",
+                )
+                .example("2026-12-01T00:00:00Z"),
+                Field::new(
+                    "updated_before",
+                    "Updated Before",
+                    "date",
+                    "Only tickets updated before this time",
+                )
+                .example("2026-12-02T00:00:00Z"),
+                Field::new(
+                    "max_results",
+                    "Max Results",
+                    "integer",
+                    "Maximum number of tickets to return (1 to 10000)",
+                )
+                .default(DEFAULT_MAX)
+                .example(50),
             ],
             output: vec![
-                Field::new("tickets", "Tickets", "[]ticket", "Matching tickets").required().example(json!([ticket_example()])),
-                Field::new("count", "Count", "integer", "Number of tickets returned").required().example(1),
+                Field::new("tickets", "Tickets", "[]ticket", "Matching tickets")
+                    .required()
+                    .example(json!([ticket_example()])),
+                Field::new("count", "Count", "integer", "Number of tickets returned")
+                    .required()
+                    .example(1),
             ],
         }
     }
@@ -68,7 +179,10 @@ impl Action for SearchTickets {
     fn run<'a>(&'a self, ctx: &'a Ctx, input: Value) -> BoxFuture<'a, StepResult> {
         async move {
             let inp = Input::new(input);
-            let max = inp.u64("max_results").unwrap_or(DEFAULT_MAX).clamp(1, LIMIT_MAX);
+            let max = inp
+                .u64("max_results")
+                .unwrap_or(DEFAULT_MAX)
+                .clamp(1, LIMIT_MAX);
             let mut q = ctx.client.list_tickets();
             if let Some(s) = inp.str("search") {
                 q = q.search(s);
@@ -153,4 +267,3 @@ impl Action for SearchTickets {
         .boxed()
     }
 }
-

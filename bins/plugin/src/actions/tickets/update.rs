@@ -5,7 +5,10 @@ use futures::future::BoxFuture;
 use halo_model::TicketUpdate;
 use serde_json::{Value, json};
 
-use super::{Fallback, apply_fields, field_inputs, invalid, ticket_error, ticket_id, ticket_id_field, ticket_outputs};
+use super::{
+    Fallback, apply_fields, field_inputs, invalid, ticket_id, ticket_id_field, ticket_outputs,
+    ticket_write_error,
+};
 use crate::actions::input::Input;
 use crate::actions::{Action, StepResult, output};
 use crate::connection::Ctx;
@@ -18,9 +21,15 @@ impl Action for UpdateTicket {
     fn spec(&self) -> ComponentSpec {
         let mut input = vec![
             ticket_id_field(),
-            Field::new("summary", "Summary", "string", "New summary").example("Phishing email reported - contained"),
-            Field::new("details", "Details", "string", "New details; HTML is allowed; replaces the current details")
-                .example("<p>Mailbox purged</p>"),
+            Field::new("summary", "Summary", "string", "New summary")
+                .example("Phishing email reported - contained"),
+            Field::new(
+                "details",
+                "Details",
+                "string",
+                "New details; HTML is allowed; replaces the current details",
+            )
+            .example("<p>Mailbox purged</p>"),
         ];
         input.extend(field_inputs());
         ComponentSpec {
@@ -39,7 +48,14 @@ impl Action for UpdateTicket {
             let mut u = TicketUpdate::new(id);
             apply_fields(ctx, &inp, u.fields_mut(), Fallback::None).await?;
             u.validate().map_err(|e| invalid(&e))?;
-            let t = ctx.client.update_ticket(u).send().await.map_err(|e| ticket_error(&e, id, &format!("updating ticket {id}")))?;
+            let t = match ctx.client.update_ticket(u).send().await {
+                Ok(t) => t,
+                Err(e) => {
+                    return Err(
+                        ticket_write_error(ctx, &e, id, &format!("updating ticket {id}")).await,
+                    );
+                }
+            };
             Ok(json!({"ticket": output::ticket(&t, &ctx.config.resource_server), "success": true}))
         }
         .boxed()
