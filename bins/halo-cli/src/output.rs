@@ -109,6 +109,19 @@ impl Out {
         }
     }
 
+    /// A summary line, green when it passed and red when not (terminals only).
+    pub fn verdict_line(&self, line: &str, ok: bool) -> String {
+        if !self.color {
+            return line.to_string();
+        }
+        let style = if ok {
+            console::Style::new().green().bold()
+        } else {
+            console::Style::new().red().bold()
+        };
+        style.apply_to(line).to_string()
+    }
+
     /// Print an error on stderr: JSON in JSON mode, `error: cause` + `hint: assistance` otherwise.
     pub fn error(&self, e: &CliError) {
         if self.json() {

@@ -74,3 +74,72 @@ fn sandbox_table_has_a_row_per_step_and_a_summary() {
         "{last}"
     );
 }
+
+/// `--keep`: the JSON names the variables, they work for another command, the secret is only in a 0600 file,
+/// and Ctrl-C (SIGINT to the process group, as a terminal sends it) stops the tenant and removes that file.
+#[cfg(unix)]
+#[test]
+fn sandbox_keep_points_other_commands_at_the_running_tenant() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+
+    let sim = Sim::start();
+    let mut cmd = sim.bare();
+    cmd.args(["sandbox", "--keep", "--output", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0);
+    let mut child = cmd.spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    let doc: serde_json::Value = loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "sandbox ended before printing its report: {text}"
+        );
+        text.push_str(&line);
+        if let Ok(v) = serde_json::from_str(&text) {
+            break v;
+        }
+    };
+    let env = doc["data"]["keep"]["env"].as_object().unwrap().clone();
+    assert!(
+        !env.contains_key("HALO_CLIENT_SECRET"),
+        "the secret itself is never printed"
+    );
+    let secret_file = std::path::PathBuf::from(env["HALO_CLIENT_SECRET_FILE"].as_str().unwrap());
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0);
+    }
+    let mut other = sim.bare();
+    for (k, v) in &env {
+        other.env(k, v.as_str().unwrap());
+    }
+    let run = sim.run_cmd(other, &["lookup", "statuses", "-o", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["data"].as_array().unwrap().len(), 9);
+
+    let pgid = child.id().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &format!("-{pgid}")])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = child.wait().unwrap();
+    assert_eq!(
+        code.code(),
+        Some(0),
+        "the checklist passed, so Ctrl-C after it exits 0"
+    );
+    assert!(
+        !secret_file.exists(),
+        "the secret file is removed on Ctrl-C"
+    );
+}

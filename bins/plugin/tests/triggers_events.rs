@@ -334,3 +334,33 @@ async fn unknown_filter_names_fail_the_start_with_the_tenants_values() {
     let assistance = env["body"]["exception"]["assistance"].as_str().unwrap();
     assert!(assistance.contains("In Progress (2)"), "{assistance}");
 }
+
+#[tokio::test]
+async fn one_list_request_per_interval_and_details_only_for_changed_tickets() {
+    let sim = sim().await;
+    for i in 0..5 {
+        new_ticket(&sim, &format!("quiet {i}"));
+    }
+    let disp = Dispatcher::start(0.0, 6).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path(), "budget");
+    let msg = start_message("ticket_updated", "tb2", fast(json!({})), &connection(&sim), &disp.url);
+    let mut child = spawn(&["run"], &ws, &msg, false).await;
+    wait_for(WAIT, "baseline", || state(&ws, "tb2").is_some()).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let lists = |s: &halo_sim::SimHandle| s.journal().count("GET /api/Tickets");
+    let details = |s: &halo_sim::SimHandle| s.journal().count("GET /api/Tickets/{id}");
+    let (l0, d0) = (lists(&sim), details(&sim));
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (l1, d1) = (lists(&sim), details(&sim));
+    // Interval 1 s: about one list request per second, no detail request while nothing changes
+    // (the five pre-existing tickets are in the baseline and the recent set).
+    assert!((3..=7).contains(&(l1 - l0)), "{} list requests in 5 s", l1 - l0);
+    assert_eq!(d1 - d0, 0, "no detail requests without changes");
+    sim.upsert_ticket(json!({"id": 1001, "summary": "changed a"})).unwrap();
+    sim.upsert_ticket(json!({"id": 1003, "summary": "changed b"})).unwrap();
+    wait_for(WAIT, "two events", || disp.outputs("tb2").len() >= 2).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(details(&sim) - d1, 2, "one detail request per changed ticket");
+    assert_eq!(terminate(&ws, &mut child).await, Some(0));
+}

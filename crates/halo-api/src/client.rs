@@ -278,6 +278,45 @@ mod tests {
         );
     }
 
+    #[derive(Clone, Default)]
+    struct Buf(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn disabling_tls_verification_warns_once() {
+        let buf = Buf::default();
+        let writer = buf.clone();
+        let sub = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(sub, || {
+            for _ in 0..3 {
+                HaloClient::builder()
+                    .resource_server("https://self-signed.example/api".parse().unwrap())
+                    .token_provider(Arc::new(halo_auth::StaticToken::new("x")))
+                    .ssl_verify(false)
+                    .build()
+                    .unwrap();
+            }
+        });
+        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(
+            text.matches("TLS certificate verification is disabled")
+                .count(),
+            1,
+            "{text}"
+        );
+    }
+
     #[test]
     fn missing_parts_are_config_errors() {
         let e = HaloClient::builder().build().unwrap_err();

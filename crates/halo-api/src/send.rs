@@ -46,9 +46,6 @@ impl HaloClient {
             route,
             method = parts.method.as_str(),
             request_id = %request_id,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
         );
         self.execute_inner(parts, request_id).instrument(span).await
     }
@@ -68,7 +65,6 @@ impl HaloClient {
         // Attempts that count against the policy: the one fresh-token retry after a 401 does not.
         let mut counted = 0u32;
         let mut refreshed_after_401 = false;
-        let span = tracing::Span::current();
 
         loop {
             self.wait_for_slot(route, start)
@@ -76,31 +72,48 @@ impl HaloClient {
                 .map_err(|e| e.with_route(method_str, route).with_attempts(attempt))?;
             attempt += 1;
             counted += 1;
-            span.record("attempt", attempt);
+            // One span per attempt (status and latency recorded once each), inside the request's span.
+            let attempt_span = tracing::info_span!(
+                "halo_attempt",
+                attempt,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let outcome = async {
+                match inner.tokens.token().await {
+                    Err(auth) => Err((None, token_failure(auth))),
+                    Ok(token) => self
+                        .attempt(parts, &token, request_id, attempt)
+                        .await
+                        .map_err(|f| (Some(token), f)),
+                }
+            }
+            .instrument(attempt_span)
+            .await;
 
-            let failure = match inner.tokens.token().await {
-                Err(auth) => token_failure(auth),
-                Ok(token) => match self.attempt(parts, &token, request_id, attempt).await {
-                    Ok(resp) => {
-                        tracing::info!(
-                            attempt,
-                            status = resp.status,
-                            latency_ms = elapsed_ms(start),
-                            "halo request succeeded"
-                        );
-                        return Ok(resp);
-                    }
-                    Err(f) if f.failure == Failure::Status(401) && !refreshed_after_401 => {
-                        // The token may have been revoked or expired early: drop exactly this one (the provider
-                        // ignores stale rejections, so a burst of 401s costs one refresh) and try once more.
-                        inner.tokens.reject(&token);
-                        refreshed_after_401 = true;
-                        counted -= 1;
-                        tracing::debug!(attempt, "401 from Halo; retrying once with a fresh token");
-                        continue;
-                    }
-                    Err(f) => f,
-                },
+            let failure = match outcome {
+                Err((None, f)) => f,
+                Err((Some(token), f))
+                    if f.failure == Failure::Status(401) && !refreshed_after_401 =>
+                {
+                    // The token may have been revoked or expired early: drop exactly this one (the provider
+                    // ignores stale rejections, so a burst of 401s costs one refresh) and try once more.
+                    inner.tokens.reject(&token);
+                    refreshed_after_401 = true;
+                    counted -= 1;
+                    tracing::debug!(attempt, "401 from Halo; retrying once with a fresh token");
+                    continue;
+                }
+                Err((Some(_), f)) => f,
+                Ok(resp) => {
+                    tracing::info!(
+                        attempt,
+                        status = resp.status,
+                        latency_ms = elapsed_ms(start),
+                        "halo request succeeded"
+                    );
+                    return Ok(resp);
+                }
             };
 
             let AttemptFailure {

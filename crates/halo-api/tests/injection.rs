@@ -30,7 +30,9 @@ const HOSTILE: &[&str] = &[
 ];
 
 async fn sim() -> SimHandle {
-    SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap()
+    SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap()
 }
 
 fn client(sim: &SimHandle) -> HaloClient {
@@ -53,24 +55,46 @@ fn client(sim: &SimHandle) -> HaloClient {
 
 /// The query of an entry as decoded (key, value) pairs.
 fn pairs(e: &JournalEntry) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(e.query.as_bytes()).into_owned().collect()
+    url::form_urlencoded::parse(e.query.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 fn last(sim: &SimHandle, pattern: &str) -> JournalEntry {
-    sim.journal().matching(pattern).pop().unwrap_or_else(|| panic!("no {pattern} in the journal"))
+    sim.journal()
+        .matching(pattern)
+        .pop()
+        .unwrap_or_else(|| panic!("no {pattern} in the journal"))
 }
 
 /// The search parameter arrives as exactly one value equal to the input, next to the paging parameters only.
 fn assert_single_value(e: &JournalEntry, key: &str, value: &str) {
     let got = pairs(e);
-    let values: Vec<&str> = got.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect();
+    let values: Vec<&str> = got
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect();
     assert_eq!(values, vec![value], "query {:?}", e.query);
     let keys: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
     for k in &keys {
-        assert!([key, "pageinate", "page_size", "page_no"].contains(k), "unexpected parameter {k:?} in {:?}", e.query);
+        assert!(
+            [key, "pageinate", "page_size", "page_no"].contains(k),
+            "unexpected parameter {k:?} in {:?}",
+            e.query
+        );
     }
-    assert!(!e.query.contains('#'), "raw '#' in the query: {:?}", e.query);
-    assert_eq!(got.iter().filter(|(k, _)| k == "page_size").count(), 1, "page_size overridden: {:?}", e.query);
+    assert!(
+        !e.query.contains('#'),
+        "raw '#' in the query: {:?}",
+        e.query
+    );
+    assert_eq!(
+        got.iter().filter(|(k, _)| k == "page_size").count(),
+        1,
+        "page_size overridden: {:?}",
+        e.query
+    );
 }
 
 #[tokio::test]
@@ -78,15 +102,31 @@ async fn search_strings_are_single_encoded_query_values() {
     let sim = sim().await;
     let c = client(&sim);
     for s in HOSTILE {
-        let _ = c.list_tickets().search(*s).page_size(5).first_page().await.unwrap();
+        let _ = c
+            .list_tickets()
+            .search(*s)
+            .page_size(5)
+            .first_page()
+            .await
+            .unwrap();
         let e = last(&sim, "GET /api/Tickets");
-        assert_eq!(e.path.to_ascii_lowercase(), "/api/tickets", "path changed by {s:?}");
+        assert_eq!(
+            e.path.to_ascii_lowercase(),
+            "/api/tickets",
+            "path changed by {s:?}"
+        );
         assert_single_value(&e, "search", s);
 
         let _ = c.list_users().search(*s).first_page().await.unwrap();
         assert_single_value(&last(&sim, "GET /api/Users"), "search", s);
 
-        let _ = c.list_tickets().team_name(*s).page_size(5).first_page().await.unwrap();
+        let _ = c
+            .list_tickets()
+            .team_name(*s)
+            .page_size(5)
+            .first_page()
+            .await
+            .unwrap();
         assert_single_value(&last(&sim, "GET /api/Tickets"), "team_name", s);
     }
 }
@@ -96,9 +136,17 @@ async fn names_and_texts_are_json_strings_in_bodies() {
     let sim = sim().await;
     let c = client(&sim);
     for s in HOSTILE {
-        let t = c.create_ticket(NewTicket::new(*s).details(*s).tag(*s)).send().await.unwrap();
+        let t = c
+            .create_ticket(NewTicket::new(*s).details(*s).tag(*s))
+            .send()
+            .await
+            .unwrap();
         let e = last(&sim, "POST /api/Tickets");
-        assert!(e.query.is_empty(), "a create carries no query: {:?}", e.query);
+        assert!(
+            e.query.is_empty(),
+            "a create carries no query: {:?}",
+            e.query
+        );
         let body = e.body_json().expect("the body is JSON");
         let item = &body.as_array().expect("POST bodies are arrays")[0];
         assert_eq!(item["summary"], *s);
@@ -108,10 +156,19 @@ async fn names_and_texts_are_json_strings_in_bodies() {
         let stored = sim.ticket(t.id.get()).unwrap();
         assert_eq!(stored["summary"], *s);
 
-        c.update_ticket(TicketUpdate::new(t.id).summary(*s)).send().await.unwrap();
-        assert_eq!(last(&sim, "POST /api/Tickets").body_json().unwrap()[0]["summary"], *s);
+        c.update_ticket(TicketUpdate::new(t.id).summary(*s))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            last(&sim, "POST /api/Tickets").body_json().unwrap()[0]["summary"],
+            *s
+        );
 
-        c.add_action(NewAction::new(t.id, OutcomeRef::Name("Private Note".into())).note(*s)).send().await.unwrap();
+        c.add_action(NewAction::new(t.id, OutcomeRef::Name("Private Note".into())).note(*s))
+            .send()
+            .await
+            .unwrap();
         let action = last(&sim, "POST /api/Actions").body_json().unwrap();
         assert_eq!(action[0]["note"], *s);
     }
@@ -119,24 +176,50 @@ async fn names_and_texts_are_json_strings_in_bodies() {
 
 #[test]
 fn generated_search_strings_are_single_encoded_query_values() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let (sim, c) = rt.block_on(async {
         let sim = sim().await;
         let c = client(&sim);
         (sim, c)
     });
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
     runner
         .run(&"[ -~éü€😀\t]{1,60}", |s| {
             rt.block_on(async {
-                let _ = c.list_tickets().search(s.clone()).page_size(3).first_page().await.unwrap();
+                let _ = c
+                    .list_tickets()
+                    .search(s.clone())
+                    .page_size(3)
+                    .first_page()
+                    .await
+                    .unwrap();
                 let e = last(&sim, "GET /api/Tickets");
                 prop_assert_eq!(e.path.to_ascii_lowercase(), "/api/tickets");
                 let got = pairs(&e);
-                let values: Vec<&str> = got.iter().filter(|(k, _)| k == "search").map(|(_, v)| v.as_str()).collect();
+                let values: Vec<&str> = got
+                    .iter()
+                    .filter(|(k, _)| k == "search")
+                    .map(|(_, v)| v.as_str())
+                    .collect();
                 prop_assert_eq!(values, vec![s.as_str()]);
-                prop_assert_eq!(got.len(), 4, "search + pageinate + page_size + page_no, got {:?}", e.query);
+                prop_assert_eq!(
+                    got.len(),
+                    4,
+                    "search + pageinate + page_size + page_no, got {:?}",
+                    e.query
+                );
                 Ok(())
             })
         })

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use halo_api::{
-    AgentId, ClientId, ErrorKind, HaloClient, NewAction, NewTicket, OutcomeRef, PriorityId, RateLimit, RetryPolicy,
-    SiteId, StatusId, TicketTypeId, TicketUpdate, UserId,
+    AgentId, ClientId, ErrorKind, HaloClient, NewAction, NewTicket, OutcomeRef, PriorityId,
+    RateLimit, RetryPolicy, SiteId, StatusId, TicketTypeId, TicketUpdate, UserId,
 };
 use halo_auth::{ClientCredentials, ClientCredentialsConfig, SecretString};
 use halo_sim::{Fault, SimConfig, SimHandle, SimServer};
@@ -25,16 +25,29 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 fn cases(default: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(default);
-    Config { cases, failure_persistence: None, ..Config::default() }
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default);
+    Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    }
 }
 
 async fn start(config: SimConfig) -> SimHandle {
-    SimServer::start(config.with_rate_limit(None)).await.unwrap()
+    SimServer::start(config.with_rate_limit(None))
+        .await
+        .unwrap()
 }
 
 fn client(sim: &SimHandle, retry: RetryPolicy) -> HaloClient {
@@ -57,13 +70,16 @@ fn client(sim: &SimHandle, retry: RetryPolicy) -> HaloClient {
 }
 
 fn quick_retry() -> RetryPolicy {
-    RetryPolicy::default().min_delay(Duration::from_millis(5)).max_delay(Duration::from_millis(20))
+    RetryPolicy::default()
+        .min_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(20))
 }
 
 /// Text a user or an alert might carry: quotes, backslashes, query/URL metacharacters, HTML, non-ASCII.
 /// Never blank (Halo rejects a blank summary) and without surrounding whitespace.
 fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9\"'\\\\&=#%?+/;<>(){}\\[\\]é€😀 -]{0,40}[a-z]".prop_map(|s| s.trim_start().to_owned())
+    "[a-zA-Z0-9\"'\\\\&=#%?+/;<>(){}\\[\\]é€😀 -]{0,40}[a-z]"
+        .prop_map(|s| s.trim_start().to_owned())
         .prop_filter("not blank", |s| !s.trim().is_empty())
 }
 
@@ -81,14 +97,70 @@ struct Tenant {
 
 async fn tenant(c: &HaloClient) -> Tenant {
     Tenant {
-        ticket_types: c.list_ticket_types().send().await.unwrap().iter().map(|t| t.id.get()).collect(),
-        agents: c.list_agents().send().await.unwrap().iter().map(|a| a.id.get()).collect(),
-        teams: c.list_teams().send().await.unwrap().into_iter().filter_map(|t| t.name).collect(),
-        clients: c.list_clients().send().await.unwrap().iter().map(|x| x.id.get()).collect(),
-        sites: c.list_sites().send().await.unwrap().iter().map(|x| x.id.get()).collect(),
-        users: c.list_users().send().await.unwrap().iter().map(|x| x.id.get()).collect(),
-        statuses: c.list_statuses().send().await.unwrap().iter().map(|s| s.id.get()).collect(),
-        outcomes: c.list_outcomes().send().await.unwrap().into_iter().filter_map(|o| o.outcome).collect(),
+        ticket_types: c
+            .list_ticket_types()
+            .send()
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.id.get())
+            .collect(),
+        agents: c
+            .list_agents()
+            .send()
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.id.get())
+            .collect(),
+        teams: c
+            .list_teams()
+            .send()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|t| t.name)
+            .collect(),
+        clients: c
+            .list_clients()
+            .send()
+            .await
+            .unwrap()
+            .iter()
+            .map(|x| x.id.get())
+            .collect(),
+        sites: c
+            .list_sites()
+            .send()
+            .await
+            .unwrap()
+            .iter()
+            .map(|x| x.id.get())
+            .collect(),
+        users: c
+            .list_users()
+            .send()
+            .await
+            .unwrap()
+            .iter()
+            .map(|x| x.id.get())
+            .collect(),
+        statuses: c
+            .list_statuses()
+            .send()
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id.get())
+            .collect(),
+        outcomes: c
+            .list_outcomes()
+            .send()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|o| o.outcome)
+            .collect(),
     }
 }
 
@@ -119,27 +191,49 @@ struct TicketCase {
 fn ticket_case() -> impl Strategy<Value = TicketCase> {
     let idx = || proptest::option::of(any::<prop::sample::Index>());
     (
-        (text(), proptest::option::of(text()), proptest::collection::vec(text(), 0..3)),
-        (proptest::option::of(1i64..=4), proptest::option::of(1i64..=4), proptest::option::of(text())),
-        (idx(), idx(), idx(), idx(), idx(), idx(), proptest::option::of(1u64..=4)),
+        (
+            text(),
+            proptest::option::of(text()),
+            proptest::collection::vec(text(), 0..3),
+        ),
+        (
+            proptest::option::of(1i64..=4),
+            proptest::option::of(1i64..=4),
+            proptest::option::of(text()),
+        ),
+        (
+            idx(),
+            idx(),
+            idx(),
+            idx(),
+            idx(),
+            idx(),
+            proptest::option::of(1u64..=4),
+        ),
     )
-        .prop_map(|((summary, details, tags), (impact, urgency, category), (tt, agent, team, client, site, user, priority))| {
-            TicketCase {
-                summary,
-                details,
-                tags,
-                impact,
-                urgency,
-                category,
-                ticket_type: tt,
-                agent,
-                team,
-                client,
-                site,
-                user,
-                priority,
-            }
-        })
+        .prop_map(
+            |(
+                (summary, details, tags),
+                (impact, urgency, category),
+                (tt, agent, team, client, site, user, priority),
+            )| {
+                TicketCase {
+                    summary,
+                    details,
+                    tags,
+                    impact,
+                    urgency,
+                    category,
+                    ticket_type: tt,
+                    agent,
+                    team,
+                    client,
+                    site,
+                    user,
+                    priority,
+                }
+            },
+        )
 }
 
 #[test]
@@ -252,7 +346,12 @@ fn ticket_update_and_action_stored_by_the_sim_read_back_equal() {
         let sim = start(SimConfig::default()).await;
         let c = client(&sim, quick_retry());
         let lookups = tenant(&c).await;
-        let id = c.create_ticket(NewTicket::new("prop: updates")).send().await.unwrap().id;
+        let id = c
+            .create_ticket(NewTicket::new("prop: updates"))
+            .send()
+            .await
+            .unwrap()
+            .id;
         (sim, c, lookups, id)
     });
     let strategy = (
@@ -265,39 +364,47 @@ fn ticket_update_and_action_stored_by_the_sim_read_back_equal() {
     );
     let mut runner = TestRunner::new(cases(24));
     runner
-        .run(&strategy, |(summary, status, agent, note, outcome, hidden)| {
-            rt.block_on(async {
-                let status = pick(&lookups.statuses, status);
-                let agent = pick(&lookups.agents, agent);
-                let mut u = TicketUpdate::new(id).summary(summary.clone());
-                if let Some(s) = status {
-                    u = u.status(StatusId::new(s));
-                }
-                if let Some(a) = agent {
-                    u = u.agent(AgentId::new(a));
-                }
-                c.update_ticket(u).send().await.unwrap();
-                let back = c.get_ticket(id).send().await.unwrap();
-                prop_assert_eq!(back.summary.as_deref(), Some(summary.as_str()));
-                if let Some(s) = status {
-                    prop_assert_eq!(back.status_id.map(|x| x.get()), Some(s));
-                }
-                if let Some(a) = agent {
-                    prop_assert_eq!(back.agent_id.map(|x| x.get()), Some(a));
-                }
+        .run(
+            &strategy,
+            |(summary, status, agent, note, outcome, hidden)| {
+                rt.block_on(async {
+                    let status = pick(&lookups.statuses, status);
+                    let agent = pick(&lookups.agents, agent);
+                    let mut u = TicketUpdate::new(id).summary(summary.clone());
+                    if let Some(s) = status {
+                        u = u.status(StatusId::new(s));
+                    }
+                    if let Some(a) = agent {
+                        u = u.agent(AgentId::new(a));
+                    }
+                    c.update_ticket(u).send().await.unwrap();
+                    let back = c.get_ticket(id).send().await.unwrap();
+                    prop_assert_eq!(back.summary.as_deref(), Some(summary.as_str()));
+                    if let Some(s) = status {
+                        prop_assert_eq!(back.status_id.map(|x| x.get()), Some(s));
+                    }
+                    if let Some(a) = agent {
+                        prop_assert_eq!(back.agent_id.map(|x| x.get()), Some(a));
+                    }
 
-                let outcome = outcome.get(&lookups.outcomes).clone();
-                let a = NewAction::new(id, OutcomeRef::Name(outcome.clone())).note(note.clone()).hidden_from_user(hidden);
-                let created = c.add_action(a).send().await.unwrap();
-                let listed = c.list_actions(id).send().await.unwrap();
-                let stored = listed.iter().find(|x| x.id.is_some() && x.id == created.id).unwrap();
-                prop_assert_eq!(stored.note.as_deref(), Some(note.as_str()));
-                prop_assert_eq!(stored.outcome.as_deref(), Some(outcome.as_str()));
-                prop_assert_eq!(stored.hiddenfromuser, Some(hidden));
-                prop_assert_eq!(stored.ticket_id, Some(id));
-                Ok(())
-            })
-        })
+                    let outcome = outcome.get(&lookups.outcomes).clone();
+                    let a = NewAction::new(id, OutcomeRef::Name(outcome.clone()))
+                        .note(note.clone())
+                        .hidden_from_user(hidden);
+                    let created = c.add_action(a).send().await.unwrap();
+                    let listed = c.list_actions(id).send().await.unwrap();
+                    let stored = listed
+                        .iter()
+                        .find(|x| x.id.is_some() && x.id == created.id)
+                        .unwrap();
+                    prop_assert_eq!(stored.note.as_deref(), Some(note.as_str()));
+                    prop_assert_eq!(stored.outcome.as_deref(), Some(outcome.as_str()));
+                    prop_assert_eq!(stored.hiddenfromuser, Some(hidden));
+                    prop_assert_eq!(stored.ticket_id, Some(id));
+                    Ok(())
+                })
+            },
+        )
         .unwrap();
     drop(sim);
 }
@@ -305,24 +412,34 @@ fn ticket_update_and_action_stored_by_the_sim_read_back_equal() {
 #[test]
 fn paging_terminates_with_every_ticket_exactly_once() {
     let rt = runtime();
-    let strategy = (0usize..130, 0u32..130, proptest::option::of(0u64..150), any::<bool>());
+    let strategy = (
+        0usize..130,
+        0u32..130,
+        proptest::option::of(0u64..150),
+        any::<bool>(),
+    );
     let mut runner = TestRunner::new(cases(16));
     runner
         .run(&strategy, |(total, page_size, max, repeat_last)| {
             rt.block_on(async {
                 let mut config = SimConfig::default();
                 config.repeat_last_page = repeat_last;
-                config.seed.tickets = (0..total).map(|i| json!({"summary": format!("seeded {i}")})).collect();
+                config.seed.tickets = (0..total)
+                    .map(|i| json!({"summary": format!("seeded {i}")}))
+                    .collect();
                 let sim = start(config).await;
                 let c = client(&sim, quick_retry());
                 let mut list = c.list_tickets().page_size(page_size);
                 if let Some(m) = max {
                     list = list.max_results(m);
                 }
-                let items: Vec<_> = tokio::time::timeout(Duration::from_secs(30), list.stream().try_collect::<Vec<_>>())
-                    .await
-                    .expect("paging finished")
-                    .unwrap();
+                let items: Vec<_> = tokio::time::timeout(
+                    Duration::from_secs(30),
+                    list.stream().try_collect::<Vec<_>>(),
+                )
+                .await
+                .expect("paging finished")
+                .unwrap();
                 let ids: BTreeSet<u64> = items.iter().map(|t| t.id.get()).collect();
                 let expected = max.map_or(total as u64, |m| m.min(total as u64));
                 prop_assert_eq!(ids.len(), items.len(), "a ticket was yielded twice");
@@ -346,53 +463,82 @@ fn paging_terminates_with_every_ticket_exactly_once() {
 #[test]
 fn the_retry_loop_stays_within_its_attempt_and_time_bounds() {
     let rt = runtime();
-    let strategy = (1u32..6, 0u32..8, 0u64..40, 100u64..1_500, prop::sample::select(vec![429u16, 502, 503, 504]));
+    let strategy = (
+        1u32..6,
+        0u32..8,
+        0u64..40,
+        100u64..1_500,
+        prop::sample::select(vec![429u16, 502, 503, 504]),
+    );
     let mut runner = TestRunner::new(cases(16));
     runner
-        .run(&strategy, |(max_attempts, failures, max_delay_ms, budget_ms, status)| {
-            rt.block_on(async {
-                let sim = start(SimConfig::default()).await;
-                let policy = RetryPolicy::default()
-                    .max_attempts(max_attempts)
-                    .min_delay(Duration::from_millis(1))
-                    .max_delay(Duration::from_millis(max_delay_ms.max(1)))
-                    .max_elapsed(Duration::from_millis(budget_ms));
-                let c = client(&sim, policy);
-                // Warm the token so only the ticket request is counted and timed.
-                c.get_agent_me().send().await.unwrap();
-                let id = c.create_ticket(NewTicket::new("prop: retries")).send().await.unwrap().id;
-                sim.faults().next(failures, "GET /api/Tickets/*", Fault::status(status));
-                let started = Instant::now();
-                let result = c.get_ticket(id).send().await;
-                let took = started.elapsed();
-                let sent = sim.journal().count("GET /api/Tickets/*") as u32;
-                prop_assert!(sent <= max_attempts, "{} requests with max_attempts {}", sent, max_attempts);
-                prop_assert!(sent >= 1);
-                if failures == 0 {
-                    prop_assert!(result.is_ok());
-                    prop_assert_eq!(sent, 1);
-                }
-                if failures >= max_attempts {
-                    prop_assert!(result.is_err(), "{} failures answered Ok with max_attempts {}", failures, max_attempts);
-                }
-                if result.is_ok() {
-                    prop_assert_eq!(sent, failures + 1);
-                }
-                if let Err(e) = &result {
-                    let kind = e.kind();
-                    prop_assert!(matches!(kind, ErrorKind::RateLimited | ErrorKind::Server), "{:?}", kind);
-                    prop_assert!(e.attempts() <= max_attempts);
-                }
-                // The budget bounds the waits; each attempt itself is quick against the in-process sim.
-                prop_assert!(
-                    took <= Duration::from_millis(budget_ms) + Duration::from_secs(2),
-                    "took {:?} with a budget of {} ms",
-                    took,
-                    budget_ms
-                );
-                sim.shutdown().await;
-                Ok(())
-            })
-        })
+        .run(
+            &strategy,
+            |(max_attempts, failures, max_delay_ms, budget_ms, status)| {
+                rt.block_on(async {
+                    let sim = start(SimConfig::default()).await;
+                    let policy = RetryPolicy::default()
+                        .max_attempts(max_attempts)
+                        .min_delay(Duration::from_millis(1))
+                        .max_delay(Duration::from_millis(max_delay_ms.max(1)))
+                        .max_elapsed(Duration::from_millis(budget_ms));
+                    let c = client(&sim, policy);
+                    // Warm the token so only the ticket request is counted and timed.
+                    c.get_agent_me().send().await.unwrap();
+                    let id = c
+                        .create_ticket(NewTicket::new("prop: retries"))
+                        .send()
+                        .await
+                        .unwrap()
+                        .id;
+                    sim.faults()
+                        .next(failures, "GET /api/Tickets/*", Fault::status(status));
+                    let started = Instant::now();
+                    let result = c.get_ticket(id).send().await;
+                    let took = started.elapsed();
+                    let sent = sim.journal().count("GET /api/Tickets/*") as u32;
+                    prop_assert!(
+                        sent <= max_attempts,
+                        "{} requests with max_attempts {}",
+                        sent,
+                        max_attempts
+                    );
+                    prop_assert!(sent >= 1);
+                    if failures == 0 {
+                        prop_assert!(result.is_ok());
+                        prop_assert_eq!(sent, 1);
+                    }
+                    if failures >= max_attempts {
+                        prop_assert!(
+                            result.is_err(),
+                            "{} failures answered Ok with max_attempts {}",
+                            failures,
+                            max_attempts
+                        );
+                    }
+                    if result.is_ok() {
+                        prop_assert_eq!(sent, failures + 1);
+                    }
+                    if let Err(e) = &result {
+                        let kind = e.kind();
+                        prop_assert!(
+                            matches!(kind, ErrorKind::RateLimited | ErrorKind::Server),
+                            "{:?}",
+                            kind
+                        );
+                        prop_assert!(e.attempts() <= max_attempts);
+                    }
+                    // The budget bounds the waits; each attempt itself is quick against the in-process sim.
+                    prop_assert!(
+                        took <= Duration::from_millis(budget_ms) + Duration::from_secs(2),
+                        "took {:?} with a budget of {} ms",
+                        took,
+                        budget_ms
+                    );
+                    sim.shutdown().await;
+                    Ok(())
+                })
+            },
+        )
         .unwrap();
 }

@@ -612,6 +612,9 @@ async fn neither_logs_nor_errors_contain_the_secret_or_the_token() {
     errors.push(auth_err);
 
     let logs = captured.text();
+    if std::env::var("SHOW_LOGS").is_ok() {
+        println!("{logs}");
+    }
     assert!(logs.contains("halo_request"), "the capture works: {logs}");
     assert!(
         logs.contains("/api/Tickets/{id}"),

@@ -10,9 +10,13 @@ use std::time::Instant;
 use halo_model::{ListEnvelope, Ticket};
 
 fn main() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/halo/fixtures/create-ticket-response.json");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/halo/fixtures/create-ticket-response.json");
     let Ok(one) = std::fs::read_to_string(&path) else {
-        println!("SKIPPED: {} not found (../shared is absent)", path.display());
+        println!(
+            "SKIPPED: {} not found (../shared is absent)",
+            path.display()
+        );
         return;
     };
     let page = format!(
@@ -25,14 +29,20 @@ fn main() {
     for _ in 0..runs {
         black_box(serde_json::from_str::<serde_json::Value>(black_box(&one)).unwrap());
     }
-    println!("baseline serde_json::Value parse of the same ticket: {:?}", start.elapsed() / runs);
+    println!(
+        "baseline serde_json::Value parse of the same ticket: {:?}",
+        start.elapsed() / runs
+    );
 
     let start = Instant::now();
     for _ in 0..runs {
         black_box(serde_json::from_str::<Ticket>(black_box(&one)).unwrap());
     }
     let per_ticket = start.elapsed() / runs;
-    println!("Ticket (captured, {} bytes): {per_ticket:?} per parse", one.len());
+    println!(
+        "Ticket (captured, {} bytes): {per_ticket:?} per parse",
+        one.len()
+    );
 
     let runs = 5;
     let start = Instant::now();
@@ -42,7 +52,10 @@ fn main() {
         black_box(env);
     }
     let per_page = start.elapsed() / runs;
-    println!("ListEnvelope<Ticket> (100 tickets, {} KiB): {per_page:?} per page", page.len() / 1024);
+    println!(
+        "ListEnvelope<Ticket> (100 tickets, {} KiB): {per_page:?} per page",
+        page.len() / 1024
+    );
 
     let t: Ticket = serde_json::from_str(&one).unwrap();
     let runs = 300;

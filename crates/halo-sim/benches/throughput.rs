@@ -12,18 +12,31 @@ use halo_sim::{SimConfig, SimServer};
 use serde_json::json;
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let clients = args.first().copied().unwrap_or(32);
     let total = args.get(1).copied().unwrap_or(50_000);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(run(clients, total));
 }
 
 async fn run(clients: usize, total: usize) {
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap();
-    let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap();
+    let sim = SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()
+        .unwrap();
     let token = sim.issue_token("all");
-    let created = sim.upsert_ticket(json!({"summary": "bench ticket", "details": "a ticket of ordinary size"})).unwrap();
+    let created = sim
+        .upsert_ticket(json!({"summary": "bench ticket", "details": "a ticket of ordinary size"}))
+        .unwrap();
     let url = format!("{}/Tickets/{}", sim.resource_server_url(), created["id"]);
     // Warm up the connection pool.
     for _ in 0..clients {
@@ -36,8 +49,13 @@ async fn run(clients: usize, total: usize) {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (http, url, token, next, failures) =
-            (http.clone(), url.clone(), token.clone(), Arc::clone(&next), Arc::clone(&failures));
+        let (http, url, token, next, failures) = (
+            http.clone(),
+            url.clone(),
+            token.clone(),
+            Arc::clone(&next),
+            Arc::clone(&failures),
+        );
         tasks.push(tokio::spawn(async move {
             while next.fetch_add(1, Ordering::Relaxed) < total {
                 match http.get(&url).bearer_auth(&token).send().await {

@@ -154,9 +154,10 @@ pub(crate) async fn rate_limit(State(app): State<Arc<App>>, body: Bytes) -> Resp
     };
     let cfg = match (dto.off, dto.requests, dto.window_secs) {
         (true, _, _) => None,
-        (false, Some(n), Some(w)) if w > 0.0 && w.is_finite() => Some(
-            RateLimitConfig::new(n, Duration::from_secs_f64(w)).with_retry_after(dto.retry_after),
-        ),
+        (false, Some(n), Some(w)) if w > 0.0 => match Duration::try_from_secs_f64(w) {
+            Ok(d) => Some(RateLimitConfig::new(n, d).with_retry_after(dto.retry_after)),
+            Err(_) => return bad("window_secs is out of range"),
+        },
         _ => {
             return bad(
                 "send {\"requests\": N, \"window_secs\": S} with S > 0, or {\"off\": true}",

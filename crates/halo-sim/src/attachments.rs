@@ -104,7 +104,7 @@ pub(crate) async fn post(
         }
         let ctype = ctype.unwrap_or_else(|| guess_type(&filename).to_owned());
         let id = store.next_attachment_id;
-        store.next_attachment_id += 1;
+        store.next_attachment_id = store.next_attachment_id.saturating_add(1);
         let meta = json!({
             "third_party_id": "", "content_type": ctype, "id": id, "filename": filename,
             "datecreated": now, "note": str_of(&a, "note"), "filesize": bytes.len(), "type": 0, "unique_id": 0,

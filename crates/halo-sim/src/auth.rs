@@ -108,7 +108,10 @@ impl TokenStore {
         now: DateTime<Utc>,
     ) -> String {
         self.issued += 1;
-        let exp = now + chrono::Duration::from_std(self.ttl).unwrap_or(chrono::Duration::hours(1));
+        let exp = chrono::Duration::from_std(self.ttl)
+            .ok()
+            .and_then(|d| now.checked_add_signed(d))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"at+jwt"}"#);
         let claims = json!({"iss": issuer, "sub": subject, "client_id": subject, "scope": scopes.join(" "),
                             "iat": now.timestamp(), "exp": exp.timestamp(), "jti": uuid::Uuid::new_v4().to_string()});

@@ -16,6 +16,7 @@
 //! ```
 
 #![recursion_limit = "512"]
+#![warn(missing_docs)]
 
 mod actions;
 mod admin;

@@ -82,8 +82,10 @@ fn parse_rate_limit(s: &str, retry_after: bool) -> Result<Option<RateLimitConfig
     if !(secs > 0.0 && secs.is_finite()) {
         bail!("--rate-limit: the window must be more than 0 seconds");
     }
+    let window = Duration::try_from_secs_f64(secs)
+        .map_err(|_| anyhow::anyhow!("--rate-limit: window '{secs}' seconds is out of range"))?;
     Ok(Some(
-        RateLimitConfig::new(n, Duration::from_secs_f64(secs)).with_retry_after(retry_after),
+        RateLimitConfig::new(n, window).with_retry_after(retry_after),
     ))
 }
 

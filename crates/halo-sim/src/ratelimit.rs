@@ -53,7 +53,11 @@ impl RateLimiter {
             return Ok(());
         };
         let window = chrono::Duration::from_std(cfg.window).unwrap_or(chrono::Duration::MAX);
-        while inner.hits.front().is_some_and(|t| now - *t >= window) {
+        while inner
+            .hits
+            .front()
+            .is_some_and(|t| now.signed_duration_since(*t) >= window)
+        {
             inner.hits.pop_front();
         }
         if inner.hits.len() < cfg.requests as usize {
@@ -61,7 +65,10 @@ impl RateLimiter {
             return Ok(());
         }
         let retry_after = inner.hits.front().map(|oldest| {
-            let wait = (*oldest + window - now).num_milliseconds().max(0);
+            let until = oldest
+                .checked_add_signed(window)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            let wait = (until - now).num_milliseconds().max(0);
             u64::try_from((wait + 999) / 1000).unwrap_or(1).max(1)
         });
         Err(Rejection {

@@ -289,7 +289,7 @@ fn create(
         t.insert("dateclosed".into(), now_s(&now));
     }
     sla_targets(store, &mut t);
-    store.next_ticket_id += 1;
+    store.next_ticket_id = store.next_ticket_id.saturating_add(1);
     store.tickets.insert(id, t);
     if let Some(atts) = atts {
         link_attachments(store, id, &atts, index)?;
@@ -536,10 +536,14 @@ fn sla_targets(store: &Store, t: &mut Obj) {
             "M" | "m" => n / 60.0,
             _ => n,
         };
-        chrono::Duration::seconds((hours * 3600.0) as i64)
+        chrono::Duration::try_seconds((hours * 3600.0) as i64).unwrap_or(chrono::Duration::zero())
     };
-    let respond = start + span("responsetime", "responseunits");
-    let fix = start + span("fixtime", "fixunits");
+    let respond = start
+        .checked_add_signed(span("responsetime", "responseunits"))
+        .unwrap_or(start);
+    let fix = start
+        .checked_add_signed(span("fixtime", "fixunits"))
+        .unwrap_or(start);
     if !t.contains_key("respondbydate")
         || crate::dates::stored_date(t.get("respondbydate")).is_none()
     {

@@ -137,7 +137,10 @@ impl<'a> DetailRef<'a> {
             t,
             embedded: [
                 ("priority", store.priority(sla, pri)),
-                ("tickettype", store.ticket_type(int_of(t, "tickettype_id").unwrap_or(0))),
+                (
+                    "tickettype",
+                    store.ticket_type(int_of(t, "tickettype_id").unwrap_or(0)),
+                ),
                 ("user", store.user(int_of(t, "user_id").unwrap_or(0))),
             ],
         }
@@ -148,7 +151,10 @@ impl Serialize for DetailRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         for (k, v) in self.t {
-            let replaced = self.embedded.iter().any(|(name, e)| e.is_some() && name == k);
+            let replaced = self
+                .embedded
+                .iter()
+                .any(|(name, e)| e.is_some() && name == k);
             if !replaced {
                 m.serialize_entry(k, v)?;
             }
@@ -478,7 +484,14 @@ pub(crate) async fn get(
         let t = store.live_ticket(id).ok_or(ApiError::NotFound)?;
         serde_json::to_vec(&DetailRef::new(&store, t)).unwrap_or_default()
     };
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// `POST /api/Tickets`: array upsert, 201 with the last saved ticket (`returnall=true`: all of them).
@@ -570,9 +583,14 @@ mod tests {
 
     #[test]
     fn borrowed_detail_serialises_like_the_cloned_one() {
-        let mut store = Store::new(crate::seed::Seed::default(), crate::config::CustomFieldUpdate::Replace);
+        let mut store = Store::new(
+            crate::seed::Seed::default(),
+            crate::config::CustomFieldUpdate::Replace,
+        );
         let input = json!({"summary": "s", "user_id": 11, "extra": [1, 2]});
-        let Value::Object(obj) = input else { unreachable!() };
+        let Value::Object(obj) = input else {
+            unreachable!()
+        };
         let change = crate::ticket_write::upsert(&mut store, Utc::now(), 0, obj).unwrap();
         let t = store.tickets.get(&change.id).unwrap();
         let a = serde_json::to_string(&DetailRef::new(&store, t)).unwrap();

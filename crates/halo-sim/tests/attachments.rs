@@ -18,22 +18,47 @@ async fn upload_list_download_delete() {
     assert_eq!(a["ticket_id"], id);
     let att_id = a["id"].as_u64().unwrap();
     // Plain base64, unlinked, then linked through the ticket.
-    let b = sim.post_json("/api/Attachment", json!([{"filename": "img.png", "data_base64": "iVBORw0KGgo="}])).await;
+    let b = sim
+        .post_json(
+            "/api/Attachment",
+            json!([{"filename": "img.png", "data_base64": "iVBORw0KGgo="}]),
+        )
+        .await;
     assert_eq!(b["ticket_id"], 0);
     assert_eq!(b["isimage"], true);
-    sim.post_json("/api/Tickets", json!([{"id": id, "attachments": [{"id": b["id"]}]}])).await;
-    let list = sim.get_json(&format!("/api/Attachment?ticket_id={id}")).await;
+    sim.post_json(
+        "/api/Tickets",
+        json!([{"id": id, "attachments": [{"id": b["id"]}]}]),
+    )
+    .await;
+    let list = sim
+        .get_json(&format!("/api/Attachment?ticket_id={id}"))
+        .await;
     assert_eq!(list["record_count"], 2);
-    assert!(list["attachments"][0].get("data").is_none(), "metadata only");
+    assert!(
+        list["attachments"][0].get("data").is_none(),
+        "metadata only"
+    );
     assert_eq!(sim.handle.ticket(id).unwrap()["attachment_count"], 2);
     let r = sim.get(&format!("/api/Attachment/{att_id}")).await;
     assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["content-disposition"], "attachment; filename=\"log.txt\"");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"log.txt\""
+    );
     assert_eq!(r.headers()["content-type"], "text/plain");
     assert_eq!(&r.bytes().await.unwrap()[..], b"Hello, Halo!");
     assert_eq!(sim.get("/api/Attachment/999").await.status(), 404);
-    assert_eq!(sim.delete(&format!("/api/Attachment/{att_id}")).await.status(), 200);
-    assert_eq!(sim.get(&format!("/api/Attachment/{att_id}")).await.status(), 404);
+    assert_eq!(
+        sim.delete(&format!("/api/Attachment/{att_id}"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        sim.get(&format!("/api/Attachment/{att_id}")).await.status(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -49,7 +74,16 @@ async fn bad_uploads_are_400() {
         assert_eq!(r.status(), 400, "{body}");
         let _: Value = r.json().await.unwrap();
     }
-    assert_eq!(sim.get("/api/Attachment").await.status(), 400, "ticket_id required");
-    let r = sim.post("/api/Tickets", json!([{"summary": "x", "attachments": [{"id": 77}]}])).await;
+    assert_eq!(
+        sim.get("/api/Attachment").await.status(),
+        400,
+        "ticket_id required"
+    );
+    let r = sim
+        .post(
+            "/api/Tickets",
+            json!([{"summary": "x", "attachments": [{"id": 77}]}]),
+        )
+        .await;
     assert_eq!(r.status(), 400);
 }

@@ -9,13 +9,29 @@ use serde_json::Value;
 #[tokio::test]
 async fn prints_one_json_line_and_serves_what_it_prints() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_halo-sim"))
-        .args(["--json", "--tenant", "acme", "--client-id", "cid", "--client-secret", "csecret", "--token-ttl", "120", "--rate-limit", "10/1", "--faults", "none"])
+        .args([
+            "--json",
+            "--tenant",
+            "acme",
+            "--client-id",
+            "cid",
+            "--client-secret",
+            "csecret",
+            "--token-ttl",
+            "120",
+            "--rate-limit",
+            "10/1",
+            "--faults",
+            "none",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let info: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(info["tenant"], "acme");
     assert_eq!(info["client_id"], "cid");
@@ -24,14 +40,23 @@ async fn prints_one_json_line_and_serves_what_it_prints() {
     let http = reqwest::Client::new();
     let r = http
         .post(token_url)
-        .form(&[("grant_type", "client_credentials"), ("client_id", "cid"), ("client_secret", "csecret")])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "cid"),
+            ("client_secret", "csecret"),
+        ])
         .send()
         .await
         .unwrap();
     let tok: Value = r.json().await.unwrap();
     assert_eq!(tok["expires_in"], 120);
     let api = info["resource_server"].as_str().unwrap();
-    let r = http.get(format!("{api}/Status")).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    let r = http
+        .get(format!("{api}/Status"))
+        .bearer_auth(tok["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     // Admin route: script a fault over HTTP.
     let base = info["base_url"].as_str().unwrap();
@@ -42,9 +67,21 @@ async fn prints_one_json_line_and_serves_what_it_prints() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let r = http.get(format!("{api}/Status")).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    let r = http
+        .get(format!("{api}/Status"))
+        .bearer_auth(tok["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 503);
-    let journal: Value = http.get(format!("{base}_sim/journal")).send().await.unwrap().json().await.unwrap();
+    let journal: Value = http
+        .get(format!("{base}_sim/journal"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(journal.as_array().unwrap().len() >= 3);
     child.kill().unwrap();
     let _ = child.wait();
@@ -52,11 +89,17 @@ async fn prints_one_json_line_and_serves_what_it_prints() {
 
 #[test]
 fn bad_flags_fail_with_a_clear_message() {
-    let out = Command::new(env!("CARGO_BIN_EXE_halo-sim")).args(["--rate-limit", "lots"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_halo-sim"))
+        .args(["--rate-limit", "lots"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("N/SECS"), "{err}");
-    let out = Command::new(env!("CARGO_BIN_EXE_halo-sim")).args(["--faults", "sometimes"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_halo-sim"))
+        .args(["--faults", "sometimes"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("flaky"));
 }

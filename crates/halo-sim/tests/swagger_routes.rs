@@ -11,7 +11,10 @@ fn swagger() -> Option<Value> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(serde_json::from_str(&text).expect("swagger.json parses")),
         Err(_) => {
-            println!("NOTICE: {} not found; skipping the swagger route check", path.display());
+            println!(
+                "NOTICE: {} not found; skipping the swagger route check",
+                path.display()
+            );
             None
         }
     }
@@ -25,8 +28,11 @@ fn every_served_api_route_is_in_swagger() {
     for route in ROUTES.iter().filter(|r| r.area == RouteArea::Resource) {
         let swagger_path = route.path.strip_prefix("/api").unwrap();
         // Swagger paths are PascalCase; Halo routes case-insensitively, so compare that way.
-        let found = paths.iter().find(|(p, _)| p.eq_ignore_ascii_case(swagger_path));
-        let (_, ops) = found.unwrap_or_else(|| panic!("{} {} is not in swagger.json", route.method, route.path));
+        let found = paths
+            .iter()
+            .find(|(p, _)| p.eq_ignore_ascii_case(swagger_path));
+        let (_, ops) = found
+            .unwrap_or_else(|| panic!("{} {} is not in swagger.json", route.method, route.path));
         assert!(
             ops.get(route.method.to_ascii_lowercase()).is_some(),
             "{} {} exists in swagger.json but not with method {}",
@@ -42,6 +48,10 @@ fn every_served_api_route_is_in_swagger() {
 #[test]
 fn only_resource_routes_live_under_api() {
     for r in ROUTES {
-        assert_eq!(r.path.starts_with("/api/"), r.area == RouteArea::Resource, "{r:?}");
+        assert_eq!(
+            r.path.starts_with("/api/"),
+            r.area == RouteArea::Resource,
+            "{r:?}"
+        );
     }
 }

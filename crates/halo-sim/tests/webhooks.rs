@@ -22,7 +22,10 @@ async fn receiver() -> (url::Url, Seen) {
         post(move |headers: HeaderMap, body: axum::Json<Value>| {
             let s = Arc::clone(&s);
             async move {
-                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
                 s.lock().unwrap().push((auth, body.0));
                 "ok"
             }
@@ -31,7 +34,10 @@ async fn receiver() -> (url::Url, Seen) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url::Url::parse(&format!("http://{addr}/hook")).unwrap(), seen)
+    (
+        url::Url::parse(&format!("http://{addr}/hook")).unwrap(),
+        seen,
+    )
 }
 
 async fn wait_for(seen: &Seen, n: usize) -> Vec<(Option<String>, Value)> {
@@ -47,25 +53,57 @@ async fn wait_for(seen: &Seen, n: usize) -> Vec<(Option<String>, Value)> {
 #[tokio::test]
 async fn ticket_and_action_events_are_delivered_in_halos_shape() {
     let (url, seen) = receiver().await;
-    let cfg = SimConfig::default().with_rate_limit(None).with_webhook(WebhookConfig::new(url).with_basic_auth("hook", "pw"));
+    let cfg = SimConfig::default()
+        .with_rate_limit(None)
+        .with_webhook(WebhookConfig::new(url).with_basic_auth("hook", "pw"));
     let sim = common::start_with(cfg).await;
-    let id = sim.create_ticket(json!({"summary": "x", "customfields": [{"name": "CFExternalKey", "value": "K1"}]})).await;
-    sim.post_json("/api/Tickets", json!([{"id": id, "summary": "y"}])).await;
-    sim.post_json("/api/Tickets", json!([{"id": id, "status_id": 9}])).await;
-    sim.post_json("/api/Actions", json!([{"ticket_id": id, "outcome": "Private Note", "note": "n"}])).await;
+    let id = sim
+        .create_ticket(
+            json!({"summary": "x", "customfields": [{"name": "CFExternalKey", "value": "K1"}]}),
+        )
+        .await;
+    sim.post_json("/api/Tickets", json!([{"id": id, "summary": "y"}]))
+        .await;
+    sim.post_json("/api/Tickets", json!([{"id": id, "status_id": 9}]))
+        .await;
+    sim.post_json(
+        "/api/Actions",
+        json!([{"ticket_id": id, "outcome": "Private Note", "note": "n"}]),
+    )
+    .await;
     let got = wait_for(&seen, 4).await;
-    let events: Vec<&str> = got.iter().map(|(_, b)| b["event"].as_str().unwrap()).collect();
-    assert_eq!(events, vec!["new ticket logged", "ticket updated", "ticket status changed", "action added"]);
+    let events: Vec<&str> = got
+        .iter()
+        .map(|(_, b)| b["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            "new ticket logged",
+            "ticket updated",
+            "ticket status changed",
+            "action added"
+        ]
+    );
     // "hook:pw" in Basic auth.
-    assert!(got.iter().all(|(a, _)| a.as_deref() == Some("Basic aG9vazpwdw==")));
+    assert!(
+        got.iter()
+            .all(|(a, _)| a.as_deref() == Some("Basic aG9vazpwdw=="))
+    );
     let status = &got[2].1;
     for k in ["id", "webhook_id", "escmsg_id"] {
-        assert!(uuid::Uuid::parse_str(status[k].as_str().unwrap()).is_ok(), "{k} is a GUID");
+        assert!(
+            uuid::Uuid::parse_str(status[k].as_str().unwrap()).is_ok(),
+            "{k} is a GUID"
+        );
     }
     assert_eq!(status["notification_id"], 41);
     assert_eq!(status["object_id"], id);
     assert_eq!(status["agent_id"], 3);
-    assert_eq!(status["message"], format!("The status has been changed for Ticket ID: {id:07}."));
+    assert_eq!(
+        status["message"],
+        format!("The status has been changed for Ticket ID: {id:07}.")
+    );
     assert!(common::is_halo_date(status["timestamp"].as_str().unwrap()));
     assert_eq!(status["ticket"]["status_id"], 9);
     assert_eq!(status["ticket"]["hasbeenclosed"], true);

@@ -59,7 +59,7 @@ fn progress(ctx: &Ctx, total: u64, done: u64, client: Option<&HaloClient>) -> Pr
     pb
 }
 
-/// The least time `n` requests take under the client's rate budget (ignores the burst).
+/// How long `n` requests take at the client's sustained rate (the burst can make the start faster).
 fn budget_eta(client: &HaloClient, n: usize) -> Duration {
     let rl = client.rate_limit();
     let per_request = rl.per().as_secs_f64() / f64::from(rl.requests().max(1));
@@ -108,13 +108,20 @@ pub async fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitKind> {
         .iter()
         .filter(|s| !matches!(s, Some(RowState::Done(_))))
         .count();
+    // An upsert costs about three requests (key field, search, create/update); a plain create one.
+    let requests: usize = rows
+        .iter()
+        .zip(&already)
+        .filter(|(_, s)| !matches!(s, Some(RowState::Done(_))))
+        .map(|(r, _)| if r.external_key().is_some() { 3 } else { 1 })
+        .sum();
     ctx.out.info(format!(
-        "{} row(s), {} already done per {}; {} to go, at least {} under the rate budget.",
+        "{} row(s), {} already done per {}; {} to go (~{requests} requests), about {} at the sustained rate budget.",
         rows.len(),
         rows.len() - pending,
         journal_path.display(),
         pending,
-        fmt_duration(budget_eta(&client, pending))
+        fmt_duration(budget_eta(&client, requests))
     ));
 
     let stop = interrupt_flag();
@@ -493,7 +500,7 @@ pub async fn bulk_close(ctx: &Ctx, a: BulkCloseArgs) -> anyhow::Result<ExitKind>
 
     let mut journal = Journal::open(&journal_path)?;
     ctx.out.info(format!(
-        "{} ticket(s) match; at least {} under the rate budget (journal {}).",
+        "{} ticket(s) match; about {} at the sustained rate budget (journal {}).",
         tickets.len(),
         fmt_duration(budget_eta(&client, tickets.len())),
         journal_path.display()

@@ -121,12 +121,12 @@ impl Report {
                 };
                 t.add_row(vec![
                     c.name.to_string(),
-                    ctx.out.verdict(c.result.as_str()),
+                    c.result.as_str().to_string(),
                     crate::output::ms(c.elapsed),
                     detail,
                 ]);
             }
-            format!("{t}\n{summary}")
+            format!("{t}\n{}", ctx.out.verdict_line(&summary, ok))
         });
         if ok { ExitKind::Ok } else { ExitKind::Failure }
     }

@@ -107,12 +107,13 @@ pub async fn run(ctx: &Ctx, args: SandboxArgs) -> anyhow::Result<ExitKind> {
         for r in &reports {
             t.add_row(vec![
                 r.name.to_string(),
-                ctx.out.verdict(r.verdict.as_str()),
+                r.verdict.as_str().to_string(),
                 crate::output::ms(r.elapsed),
                 r.detail.clone(),
             ]);
         }
-        format!("{t}\n{summary}")
+        // Colour only outside the table: escape codes would skew its column widths.
+        format!("{t}\n{}", ctx.out.verdict_line(&summary, all_ok))
     });
 
     if let Some((env, file)) = keep {
@@ -143,7 +144,7 @@ pub async fn run(ctx: &Ctx, args: SandboxArgs) -> anyhow::Result<ExitKind> {
 
 /// The variables for `--keep`, and the secret file they name.
 fn write_keep_env(sim: &halo_sim::SimHandle) -> Result<(Value, PathBuf), CliError> {
-    let file = std::env::temp_dir().join(format!("halo-cli-sandbox-{}.secret", std::process::id()));
+    let file = secret_path(std::process::id());
     write_private(&file, sim.client_secret()).map_err(|e| {
         CliError::new(
             ExitKind::Failure,
@@ -164,6 +165,10 @@ fn write_keep_env(sim: &halo_sim::SimHandle) -> Result<(Value, PathBuf), CliErro
         env["HALO_TENANT"] = json!(t);
     }
     Ok((env, file))
+}
+
+fn secret_path(pid: u32) -> PathBuf {
+    std::env::temp_dir().join(format!("halo-cli-sandbox-{pid}.secret"))
 }
 
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
@@ -196,11 +201,11 @@ async fn rerun_with_workspace() -> anyhow::Result<ExitKind> {
             format!("Set {WORKSPACE_ENV} to a writable directory and run it again."),
         )
     })?;
-    let status = tokio::process::Command::new(exe)
+    let mut child = tokio::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
         .env(WORKSPACE_ENV, dir.path())
-        .status()
-        .await
+        .kill_on_drop(true)
+        .spawn()
         .map_err(|e| {
             CliError::new(
                 ExitKind::Failure,
@@ -208,6 +213,30 @@ async fn rerun_with_workspace() -> anyhow::Result<ExitKind> {
                 format!("Set {WORKSPACE_ENV} to a writable directory and run it again."),
             )
         })?;
+    let child_pid = child.id();
+    let status = tokio::select! {
+        s = child.wait() => s,
+        _ = tokio::signal::ctrl_c() => {
+            // A terminal's Ctrl-C reaches the child too; give it time to stop its tenant and remove its secret file.
+            match tokio::time::timeout(std::time::Duration::from_secs(5), child.wait()).await {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = child.kill().await;
+                    if let Some(pid) = child_pid {
+                        let _ = std::fs::remove_file(secret_path(pid));
+                    }
+                    child.wait().await
+                }
+            }
+        }
+    }
+    .map_err(|e| {
+        CliError::new(
+            ExitKind::Failure,
+            format!("The sandbox process could not be waited for: {e}."),
+            "Run it again.",
+        )
+    })?;
     Ok(match status.code() {
         Some(0) => ExitKind::Ok,
         Some(2) => ExitKind::Usage,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::HaloClient;
+use crate::ops::into_future;
 use crate::error::{Error, ErrorKind};
 use crate::ops::list::List;
 use crate::ops::query_setters;
@@ -184,3 +185,6 @@ impl AddAction {
         decode_one(&resp, &parts)
     }
 }
+
+into_future!(GetAction => Action);
+into_future!(AddAction => Action);

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::HaloClient;
+use crate::ops::into_future;
 use crate::error::Error;
 use crate::ops::list::List;
 use crate::query::to_pairs;
@@ -216,6 +217,9 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+into_future!(UploadAttachment => Attachment);
+into_future!(DownloadAttachment => Download);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -1,5 +1,5 @@
 //! List operations. [`List`] is one request answered with an array (or an envelope); [`PagedList`] pages through
-//! `pageinate=true` lists as a [`Stream`] of items or of pages, one page in memory at a time.
+//! `pageinate=true` lists as a [`Stream`](futures::Stream) of items or of pages, one page in memory at a time.
 
 use std::marker::PhantomData;
 
@@ -49,7 +49,7 @@ where
     /// Sends the request and returns every item.
     ///
     /// # Errors
-    /// Any [`Error`]; [`ErrorKind::Decode`] when an item does not match the expected type.
+    /// Any [`Error`]; [`ErrorKind::Decode`](crate::ErrorKind::Decode) when an item does not match the expected type.
     pub async fn send(self) -> Result<Vec<T>, Error> {
         let parts = self.try_build()?;
         let resp = self.client.execute(&parts).await?;
@@ -239,6 +239,30 @@ where
                 record_count: Some(0),
             }),
         }
+    }
+}
+
+impl<T, Q> std::future::IntoFuture for List<T, Q>
+where
+    T: DeserializeOwned + Send + 'static,
+    Q: Serialize + Send + 'static,
+{
+    type Output = Result<Vec<T>, Error>;
+    type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl<T, Q> std::future::IntoFuture for PagedList<T, Q>
+where
+    T: DeserializeOwned + Send + 'static,
+    Q: Serialize + Send + 'static,
+{
+    type Output = Result<Vec<T>, Error>;
+    type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 

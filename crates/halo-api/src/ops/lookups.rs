@@ -340,3 +340,14 @@ impl<T: serde::de::DeserializeOwned> GetOne<T> {
         decode(&resp, &parts)
     }
 }
+
+impl<T> std::future::IntoFuture for GetOne<T>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    type Output = Result<T, Error>;
+    type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -29,3 +29,17 @@ pub(crate) use query_setters;
 pub(crate) fn query_date(dt: &chrono::DateTime<chrono::Utc>) -> String {
     dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
+
+/// Makes a builder awaitable directly (`client.get_ticket(id).await`), as shorthand for `.send().await`.
+macro_rules! into_future {
+    ($builder:ty => $output:ty) => {
+        impl std::future::IntoFuture for $builder {
+            type Output = Result<$output, crate::Error>;
+            type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use into_future;

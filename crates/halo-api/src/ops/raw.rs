@@ -5,6 +5,7 @@ use http::Method;
 use serde_json::Value;
 
 use crate::client::HaloClient;
+use crate::ops::into_future;
 use crate::error::{Error, ErrorKind};
 use crate::request::RequestParts;
 use crate::route::Route;
@@ -94,3 +95,5 @@ impl Raw {
         crate::send::decode(&resp, &parts)
     }
 }
+
+into_future!(Raw => RawResponse);

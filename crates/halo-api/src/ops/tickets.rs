@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::HaloClient;
+use crate::ops::into_future;
 use crate::error::{Error, ErrorKind};
 use crate::ops::list::PagedList;
 use crate::ops::{query_date, query_setters};
@@ -404,3 +405,8 @@ impl CreateTicket {
         self
     }
 }
+
+into_future!(GetTicket => Ticket);
+into_future!(CreateTicket => Ticket);
+into_future!(UpdateTicket => Ticket);
+into_future!(DeleteTicket => ());

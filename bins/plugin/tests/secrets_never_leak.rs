@@ -1,0 +1,367 @@
+//! Security review as code: every plugin action and trigger (listed from the plugin's own spec, run through the
+//! spawned binary in `run` and `test` mode) in its failure paths, with a known client secret and a known access
+//! token, never shows either in stdout, stderr, the envelope or its log.
+//!
+//! Failure paths: the secret rejected by halo-sim; a hostile "Halo" whose token endpoint and API answer errors
+//! that echo the secret and the bearer token back (as a misconfigured proxy or a verbose server might) with every
+//! error status; an API that is unreachable; and input the spec rejects.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{any, post};
+use halo_sim::{SimConfig, SimHandle, SimServer};
+use haloitsm_plugin::cli::sample;
+use haloitsm_plugin::spec::plugin_spec;
+use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt as _;
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_haloitsm-plugin");
+/// The client secret every scenario configures.
+const SECRET: &str = "leak-canary-S3cr3t-7f3a9c1e5b";
+/// The access token the hostile server issues.
+const TOKEN: &str = "leak-canary-T0ken-0d9e8f7a6b5c";
+
+struct Output {
+    what: String,
+    stdout: String,
+    stderr: String,
+}
+
+/// Everything a run printed, checked for the secret, the known token, and any token halo-sim issued (they are
+/// JWT-shaped: the header `{"alg":"none",…}` always encodes to `eyJ…`).
+#[track_caller]
+fn assert_clean(o: &Output) {
+    for (stream, text) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+        assert!(
+            !text.contains(SECRET),
+            "{}: the client secret leaked on {stream}:\n{text}",
+            o.what
+        );
+        assert!(
+            !text.contains(TOKEN),
+            "{}: the access token leaked on {stream}:\n{text}",
+            o.what
+        );
+        assert!(
+            !text.contains("eyJ"),
+            "{}: a halo-sim access token leaked on {stream}:\n{text}",
+            o.what
+        );
+        // Partial leaks: a long run of the secret or token (the masker's 80 % rule in reverse).
+        for canary in [SECRET, TOKEN] {
+            let head = &canary[..canary.len() * 3 / 4];
+            assert!(
+                !text.contains(&canary[canary.len() / 4..]) && !text.contains(head),
+                "{}: part of a canary leaked on {stream}:\n{text}",
+                o.what
+            );
+        }
+    }
+}
+
+async fn exec(what: String, args: &[&str], stdin: &Value, limit: Duration) -> Output {
+    // `--debug`: DEBUG logs on stderr and in the envelope's log, the widest surface for a leak.
+    let mut child = Command::new(BIN)
+        .arg("--debug")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.to_string().as_bytes()).await.unwrap();
+    drop(input);
+    let pid = child.id();
+    let out = match tokio::time::timeout(limit, child.wait_with_output()).await {
+        Ok(out) => out.unwrap(),
+        Err(_) => panic!("{what}: no answer within {limit:?} (pid {pid:?})"),
+    };
+    Output {
+        what,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A start message for every action and trigger, from the spec's own examples (`haloitsm-plugin sample`), so
+/// each step gets input it accepts and reaches Halo.
+fn steps() -> Vec<(String, Value)> {
+    let spec = plugin_spec();
+    let names = spec
+        .actions
+        .iter()
+        .chain(spec.triggers.iter())
+        .map(|c| c.name.to_string());
+    let all: Vec<(String, Value)> = names.map(|n| (n.clone(), sample(&n).unwrap())).collect();
+    assert!(all.len() >= spec.actions.len() && !all.is_empty());
+    all
+}
+
+fn with_connection(msg: &Value, connection: &Value) -> Value {
+    let mut m = msg.clone();
+    m["body"]["connection"] = connection.clone();
+    m["body"]["meta"] = json!({"jobId": "secrets-never-leak", "triggerId": "secrets-never-leak"});
+    m
+}
+
+fn connection(auth: &str, api: &str, tenant: Option<&str>) -> Value {
+    let mut c = json!({
+        "client_id": "leak-test-client",
+        "client_secret": {"secretKey": SECRET},
+        "authorization_server": auth,
+        "resource_server": api,
+        "timeout": 5,
+    });
+    if let Some(t) = tenant {
+        c["tenant"] = json!(t);
+    }
+    c
+}
+
+/// A "Halo" that misbehaves as badly as possible: the token endpoint echoes the posted form (which carries the
+/// client secret) in its error, or issues [`TOKEN`]; every API request is answered with `status` and a body
+/// that echoes the `Authorization` header and the token.
+async fn hostile(token_ok: bool, status: u16) -> SocketAddr {
+    let api_status = StatusCode::from_u16(status).unwrap();
+    let app = Router::new()
+        .route(
+            "/auth/token",
+            post(move |body: Bytes| async move {
+                let form = String::from_utf8_lossy(&body).into_owned();
+                if token_ok {
+                    (StatusCode::OK, axum::Json(json!({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 3600, "scope": "all"})))
+                        .into_response()
+                } else {
+                    (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "invalid_client",
+                        "error_description": format!("rejected {form} (client_secret={SECRET})")})))
+                        .into_response()
+                }
+            }),
+        )
+        .route(
+            "/api/{*rest}",
+            any(move |headers: HeaderMap| async move {
+                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                let body = json!({"ClassName": "System.Exception",
+                    "Message": format!("denied for {auth} token {TOKEN}"), "access_token": TOKEN, "echo": auth});
+                (api_status, [("retry-after", "0")], axum::Json(body)).into_response()
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    addr
+}
+
+fn is_trigger(msg: &Value) -> bool {
+    msg["type"] == "trigger_start"
+}
+
+/// Runs every step with `connection` in `run` mode; the connection test (`test` mode, the same code for every
+/// step) once for the first action and once for the first trigger. Triggers get a short run and are stopped.
+async fn run_all(scenario: &str, connection: &Value) -> usize {
+    let mut runs = 0;
+    let mut tested = (false, false);
+    for (name, msg) in steps() {
+        let msg = with_connection(&msg, connection);
+        let trigger = is_trigger(&msg);
+        let what = format!("{scenario}: run {name}");
+        let out = if trigger {
+            run_trigger(what, &msg, Duration::from_secs(4)).await
+        } else {
+            exec(what, &["run"], &msg, Duration::from_secs(60)).await
+        };
+        assert_clean(&out);
+        if !trigger {
+            assert_error_envelope(&out);
+        }
+        runs += 1;
+        let first = if trigger {
+            &mut tested.1
+        } else {
+            &mut tested.0
+        };
+        if !*first {
+            *first = true;
+            let out = exec(
+                format!("{scenario}: test {name}"),
+                &["test"],
+                &msg,
+                Duration::from_secs(60),
+            )
+            .await;
+            assert_clean(&out);
+            assert_error_envelope(&out);
+            runs += 1;
+        }
+    }
+    runs
+}
+
+#[track_caller]
+fn assert_error_envelope(out: &Output) {
+    let envelope: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}: stdout is one envelope: {}", out.what, out.stdout));
+    assert_eq!(
+        envelope["body"]["status"], "error",
+        "{}: expected a failure: {}",
+        out.what, out.stdout
+    );
+}
+
+/// A trigger runs until stopped; give it `limit`, then kill it and check what it printed.
+async fn run_trigger(what: String, msg: &Value, limit: Duration) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--debug", "run"])
+        .env("HALO_PLUGIN_WORKSPACE", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(msg.to_string().as_bytes()).await.unwrap();
+    drop(input);
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let read_out = tokio::spawn(async move {
+        let mut s = Vec::new();
+        let _ = tokio::io::AsyncReadExt::read_to_end(&mut stdout, &mut s).await;
+        s
+    });
+    let read_err = tokio::spawn(async move {
+        let mut s = Vec::new();
+        let _ = tokio::io::AsyncReadExt::read_to_end(&mut stderr, &mut s).await;
+        s
+    });
+    if tokio::time::timeout(limit, child.wait()).await.is_err() {
+        child.kill().await.unwrap();
+    }
+    let stdout = String::from_utf8_lossy(&read_out.await.unwrap()).into_owned();
+    let stderr = String::from_utf8_lossy(&read_err.await.unwrap()).into_owned();
+    // The state file must not hold a secret either.
+    let mut state = String::new();
+    for entry in walk(dir.path()) {
+        state.push_str(&std::fs::read_to_string(entry).unwrap_or_default());
+    }
+    Output {
+        what,
+        stdout,
+        stderr: format!("{stderr}\n--- state files ---\n{state}"),
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secret_rejected_by_halo_never_leaks() {
+    // halo-sim knows another secret, so ours is rejected at the token endpoint.
+    let sim: SimHandle = SimServer::start(
+        SimConfig::default()
+            .with_credentials("leak-test-client", "the-real-secret")
+            .with_rate_limit(None),
+    )
+    .await
+    .unwrap();
+    let c = connection(
+        sim.authorization_server_url().as_str(),
+        sim.resource_server_url().as_str(),
+        sim.tenant(),
+    );
+    assert!(run_all("secret rejected", &c).await > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_endpoint_echoing_the_secret_never_leaks() {
+    let addr = hostile(false, 500).await;
+    let c = connection(
+        &format!("http://{addr}/auth"),
+        &format!("http://{addr}/api"),
+        Some("t"),
+    );
+    run_all("token endpoint echoes the form", &c).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_errors_echoing_the_token_never_leak() {
+    for status in [400u16, 401, 403, 404, 500] {
+        let addr = hostile(true, status).await;
+        let c = connection(
+            &format!("http://{addr}/auth"),
+            &format!("http://{addr}/api"),
+            Some("t"),
+        );
+        run_all(&format!("API answers {status} echoing the token"), &c).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn halo_unreachable_and_invalid_input_never_leak() {
+    // A port nothing listens on (bound, then released): the connection test retries, then fails.
+    let free = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let c = connection(
+        &format!("http://{free}/auth"),
+        &format!("http://{free}/api"),
+        None,
+    );
+    let all = steps();
+    let (first, msg) = all.iter().find(|(_, m)| !is_trigger(m)).unwrap();
+    let out = exec(
+        format!("unreachable: test {first}"),
+        &["test"],
+        &with_connection(msg, &c),
+        Duration::from_secs(90),
+    )
+    .await;
+    assert_clean(&out);
+    assert_error_envelope(&out);
+    for (name, msg) in all.iter().filter(|(_, m)| !is_trigger(m)) {
+        // Input the spec rejects: every input replaced by a value of the wrong type, one holding the secret.
+        let mut bad = with_connection(msg, &c);
+        if let Some(input) = bad["body"]["input"].as_object_mut() {
+            for v in input.values_mut() {
+                *v = if v.is_string() {
+                    json!({"not": SECRET})
+                } else {
+                    json!(format!("wrong type {SECRET}"))
+                };
+            }
+        }
+        let out = exec(
+            format!("invalid input: run {name}"),
+            &["run"],
+            &bad,
+            Duration::from_secs(60),
+        )
+        .await;
+        assert_clean(&out);
+        assert_error_envelope(&out);
+    }
+}
