@@ -126,13 +126,27 @@ fn sandbox_keep_points_other_commands_at_the_running_tenant() {
     run.expect_code(0);
     assert_eq!(run.json()["data"].as_array().unwrap().len(), 9);
 
-    let pgid = child.id().to_string();
+    // `--` so that `-PGID` is read as a process group, not as an option.
+    let pgid = format!("-{}", child.id());
     let status = std::process::Command::new("kill")
-        .args(["-INT", &format!("-{pgid}")])
+        .args(["-INT", "--", &pgid])
         .status()
         .unwrap();
     assert!(status.success());
-    let code = child.wait().unwrap();
+    // Bounded wait: never hang the suite if the signal is not handled.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let code = loop {
+        if let Some(code) = child.try_wait().unwrap() {
+            break code;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &pgid])
+                .status();
+            panic!("sandbox --keep did not stop within 30 s of SIGINT");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
     assert_eq!(
         code.code(),
         Some(0),

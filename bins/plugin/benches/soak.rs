@@ -9,12 +9,21 @@ mod soak_support;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let cases = std::env::var("SOAK_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let cases = std::env::var("SOAK_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
     let mut cfg = soak_support::SoakConfig::new(cases);
-    if let Some(c) = std::env::var("SOAK_CONCURRENCY").ok().and_then(|v| v.parse().ok()) {
+    if let Some(c) = std::env::var("SOAK_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         cfg.concurrency = c;
     }
-    println!("BENCH soak: {cases} cases x (create by key, update, {} notes, search, close), {} workers", cfg.comments, cfg.concurrency);
+    println!(
+        "BENCH soak: {cases} cases x (create by key, update, {} notes, search, close), {} workers",
+        cfg.comments, cfg.concurrency
+    );
     let report = soak_support::run(cfg).await;
     println!("{}", report.table());
     let clean = report.ticket_duplicates == 0
@@ -23,5 +32,12 @@ async fn main() {
         && report.comment_duplicates == 0
         && report.updates_missing == 0
         && report.not_closed == 0;
-    println!("BENCH soak: integrity {}", if clean { "OK (0 duplicates, 0 lost)" } else { "FAILED" });
+    println!(
+        "BENCH soak: integrity {}",
+        if clean {
+            "OK (0 duplicates, 0 lost)"
+        } else {
+            "FAILED"
+        }
+    );
 }

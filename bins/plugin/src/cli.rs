@@ -126,6 +126,7 @@ fn runtime(multi: bool) -> std::io::Result<tokio::runtime::Runtime> {
 }
 
 fn run_stdin(mode: Mode) -> ExitCode {
+    crate::observability::set_summary_in_log(true);
     let mut input = Vec::new();
     let outcome = match std::io::stdin().read_to_end(&mut input) {
         Err(e) => runner::rejected(&protocol_reject(format!("Could not read stdin: {e}"))),

@@ -181,12 +181,14 @@ impl Ctx {
         let client = HaloClient::builder()
             .resource_server(config.resource_server.clone())
             .token_provider(tokens.clone())
+            .observer(crate::observability::metrics::observer())
             .rate_limit(RateLimit::new(config.rate_limit, Duration::from_secs(300)))
             .timeouts(Duration::from_secs(10).min(config.timeout), config.timeout)
             .ssl_verify(config.ssl_verify)
             .user_agent(format!("haloitsm-plugin/{}", crate::spec::plugin::VERSION))
             .build()
             .map_err(|e| crate::halo_errors::from_api(&e, "building the Halo client"))?;
+        crate::observability::metrics::track_tokens(tokens.clone());
         Ok(Self {
             client,
             tokens,

@@ -141,18 +141,32 @@ mod tests {
 
     #[test]
     fn runtime_wording() {
-        let e = StepError::plugin("Ticket 4 was not found in Halo.", "Check the input 'ticket_id'.");
+        let e = StepError::plugin(
+            "Ticket 4 was not found in Halo.",
+            "Check the input 'ticket_id'.",
+        );
         assert_eq!(
             e.error_string(),
             "An error occurred during plugin execution! Ticket 4 was not found in Halo. Check the input 'ticket_id'."
         );
-        assert!(e.clone().with_data("x").error_string().ends_with(" Response was x"));
+        assert!(
+            e.clone()
+                .with_data("x")
+                .error_string()
+                .ends_with(" Response was x")
+        );
         let c = StepError::connection_test("Bad.", "Fix it.").with_data("y");
-        assert_eq!(c.error_string(), "Connection test failed! Bad. Fix it. Response was: y");
+        assert_eq!(
+            c.error_string(),
+            "Connection test failed! Bad. Fix it. Response was: y"
+        );
         let u = StepError::client("Unknown action \"x\"", "Use another.");
         assert_eq!(u.error_string(), "Unknown action \"x\"");
         assert_eq!(u.cause, "Unknown action \"x\".");
-        assert_eq!((e.http_status(), c.http_status(), u.http_status()), (400, 400, 400));
+        assert_eq!(
+            (e.http_status(), c.http_status(), u.http_status()),
+            (400, 400, 400)
+        );
         assert_eq!(StepError::unexpected("Bug.", "Report.").http_status(), 500);
     }
 }

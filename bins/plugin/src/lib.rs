@@ -20,6 +20,7 @@ pub mod halo_errors;
 pub mod http;
 pub mod logcap;
 pub mod mask;
+pub mod observability;
 pub mod protocol;
 pub mod runner;
 pub mod spec;

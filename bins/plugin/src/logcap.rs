@@ -29,6 +29,7 @@ pub fn init(debug: bool) {
     let level = if debug { Level::DEBUG } else { Level::INFO };
     let _ = tracing_subscriber::registry()
         .with(CaptureLayer { level })
+        .with(crate::observability::logging::JsonLayer::new(level))
         .try_init();
 }
 
@@ -49,7 +50,6 @@ impl<S: Subscriber> Layer<S> for CaptureLayer {
         let mut v = LineVisitor::default();
         event.record(&mut v);
         let line = format!("{} {}{}\n", meta.level(), v.message, v.fields);
-        eprint!("{line}");
         let _ = BUFFER.try_with(|b| {
             if let Ok(mut b) = b.lock() {
                 b.push_str(&line);

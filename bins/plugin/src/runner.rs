@@ -52,7 +52,8 @@ pub async fn execute(connections: &Connections, msg: Message, mode: Mode) -> Out
     let secrets = mask::connection_secrets(&msg.connection);
     let response_type = msg.kind.response_type();
     let meta = msg.meta.clone();
-    let (result, log) = logcap::capture(step(connections, &msg, mode)).await;
+    let observed = crate::observability::observe_step(&msg, mode, step(connections, &msg, mode));
+    let (result, log) = logcap::capture(observed).await;
     let (mut env, status) = match result {
         Ok(output) => (envelope::ok(response_type, &meta, log, output), 200),
         Err(e) => {

@@ -288,9 +288,14 @@ async fn secret_in_output_is_masked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forbidden_agent_me_is_a_permission_failure() {
     let env = Env::start().await;
-    env.sim.faults().next(1, "GET /api/Agent/me", Fault::status(403));
+    env.sim
+        .faults()
+        .next(1, "GET /api/Agent/me", Fault::status(403));
     let run = env.test(&env.connection_test(env.connection())).await;
     let exc = run.err();
     assert!(exc["cause"].as_str().unwrap().contains("403"), "{exc}");
-    assert!(exc["assistance"].as_str().unwrap().contains("permission"), "{exc}");
+    assert!(
+        exc["assistance"].as_str().unwrap().contains("permission"),
+        "{exc}"
+    );
 }

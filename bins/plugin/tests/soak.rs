@@ -13,10 +13,21 @@ async fn faults_and_revocations_lose_and_duplicate_nothing() {
     let report = run(SoakConfig::new(24)).await;
     println!("{}", report.table());
     // The faults must actually have fired, or the test proves nothing.
-    assert!(report.fault_share() > 0.08, "fault share {:.3}", report.fault_share());
-    assert!(report.faults.contains_key("drop_after_write"), "{:?}", report.faults);
+    assert!(
+        report.fault_share() > 0.08,
+        "fault share {:.3}",
+        report.fault_share()
+    );
+    assert!(
+        report.faults.contains_key("drop_after_write"),
+        "{:?}",
+        report.faults
+    );
     assert_eq!(report.revocations, 2);
-    assert!(report.unauthorized >= 1, "a revoked token must have been rejected at least once");
+    assert!(
+        report.unauthorized >= 1,
+        "a revoked token must have been rejected at least once"
+    );
 
     assert_eq!(report.tickets_created, report.tickets_intended);
     assert_eq!(report.ticket_duplicates, 0);
@@ -28,5 +39,9 @@ async fn faults_and_revocations_lose_and_duplicate_nothing() {
     assert_eq!(report.not_closed, 0);
     assert_eq!(report.search_misses, 0);
     assert_eq!(report.unclear_errors, 0);
-    assert!(report.ops.values().all(|o| o.gave_up == 0), "{:?}", report.ops);
+    assert!(
+        report.ops.values().all(|o| o.gave_up == 0),
+        "{:?}",
+        report.ops
+    );
 }

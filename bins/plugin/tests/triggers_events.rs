@@ -344,7 +344,13 @@ async fn one_list_request_per_interval_and_details_only_for_changed_tickets() {
     let disp = Dispatcher::start(0.0, 6).await;
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path(), "budget");
-    let msg = start_message("ticket_updated", "tb2", fast(json!({})), &connection(&sim), &disp.url);
+    let msg = start_message(
+        "ticket_updated",
+        "tb2",
+        fast(json!({})),
+        &connection(&sim),
+        &disp.url,
+    );
     let mut child = spawn(&["run"], &ws, &msg, false).await;
     wait_for(WAIT, "baseline", || state(&ws, "tb2").is_some()).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -355,12 +361,22 @@ async fn one_list_request_per_interval_and_details_only_for_changed_tickets() {
     let (l1, d1) = (lists(&sim), details(&sim));
     // Interval 1 s: about one list request per second, no detail request while nothing changes
     // (the five pre-existing tickets are in the baseline and the recent set).
-    assert!((3..=7).contains(&(l1 - l0)), "{} list requests in 5 s", l1 - l0);
+    assert!(
+        (3..=7).contains(&(l1 - l0)),
+        "{} list requests in 5 s",
+        l1 - l0
+    );
     assert_eq!(d1 - d0, 0, "no detail requests without changes");
-    sim.upsert_ticket(json!({"id": 1001, "summary": "changed a"})).unwrap();
-    sim.upsert_ticket(json!({"id": 1003, "summary": "changed b"})).unwrap();
+    sim.upsert_ticket(json!({"id": 1001, "summary": "changed a"}))
+        .unwrap();
+    sim.upsert_ticket(json!({"id": 1003, "summary": "changed b"}))
+        .unwrap();
     wait_for(WAIT, "two events", || disp.outputs("tb2").len() >= 2).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(details(&sim) - d1, 2, "one detail request per changed ticket");
+    assert_eq!(
+        details(&sim) - d1,
+        2,
+        "one detail request per changed ticket"
+    );
     assert_eq!(terminate(&ws, &mut child).await, Some(0));
 }

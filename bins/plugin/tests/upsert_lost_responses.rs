@@ -198,3 +198,34 @@ async fn bad_keys_are_input_errors() {
     .await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn keys_that_prefix_other_keys_find_their_own_ticket() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    for i in 10..70 {
+        sim.upsert_ticket(json!({"summary": format!("other [ext:k1{i}]")}))
+            .unwrap();
+    }
+    let first = ok(
+        &conns,
+        &conn,
+        "upsert_ticket",
+        json!({"external_key": "k1", "summary": "mine"}),
+    )
+    .await;
+    assert_eq!(first["created"], true);
+    let again = ok(
+        &conns,
+        &conn,
+        "upsert_ticket",
+        json!({"external_key": "k1", "summary": "mine again"}),
+    )
+    .await;
+    assert_eq!(
+        (again["created"].clone(), again["ticket"]["id"].clone()),
+        (json!(false), first["ticket"]["id"].clone())
+    );
+    assert_eq!(tickets_with_key(&sim, "k1").len(), 1);
+}

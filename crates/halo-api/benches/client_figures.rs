@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt as _;
 use halo_api::{CountingObserver, HaloClient, NewTicket, RateLimit, RetryPolicy, TicketId};
-use halo_auth::{ClientCredentials, ClientCredentialsConfig, SecretString};
+use halo_auth::{ClientCredentials, ClientCredentialsConfig, SecretString, TokenProvider as _};
 use halo_sim::{RateLimitConfig, SimConfig, SimHandle, SimServer};
 use peak_alloc::PeakAlloc;
 use serde_json::{Value, json};
@@ -31,11 +31,18 @@ use serde_json::{Value, json};
 static HEAP: PeakAlloc = PeakAlloc;
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn credentials(auth: &str, tenant: Option<&str>, id: &str, secret: &str) -> Arc<ClientCredentials> {
-    let mut cc = ClientCredentialsConfig::new(id, SecretString::from(secret.to_owned()), auth.parse().unwrap());
+    let mut cc = ClientCredentialsConfig::new(
+        id,
+        SecretString::from(secret.to_owned()),
+        auth.parse().unwrap(),
+    );
     if let Some(t) = tenant {
         cc = cc.with_tenant(t);
     }
@@ -60,7 +67,9 @@ fn roomy() -> RateLimit {
 /// Child mode: a sim with `n` tickets; prints its connection as one JSON line, serves until stdin closes, then
 /// prints how many `GET /api/Tickets` it received.
 async fn serve_sim(n: usize) {
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap();
+    let sim = SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap();
     for i in 0..n {
         sim.upsert_ticket(json!({"summary": format!("Paged ticket {i}: printer on floor 3 jams"),
             "details": "The printer jams on every second page since the toner was replaced.", "tickettype_id": 1}))
@@ -76,7 +85,10 @@ async fn serve_sim(n: usize) {
     })
     .await
     .unwrap();
-    println!("{}", json!({"list_requests": sim.journal().count("GET /api/Tickets")}));
+    println!(
+        "{}",
+        json!({"list_requests": sim.journal().count("GET /api/Tickets")})
+    );
     sim.shutdown().await;
 }
 
@@ -105,7 +117,12 @@ async fn paginate(n: usize) -> PageFigures {
     let observer = Arc::new(CountingObserver::default());
     let client = HaloClient::builder()
         .resource_server(s("rs").parse().unwrap())
-        .token_provider(credentials(&s("auth"), conn["tenant"].as_str(), &s("id"), &s("secret")))
+        .token_provider(credentials(
+            &s("auth"),
+            conn["tenant"].as_str(),
+            &s("id"),
+            &s("secret"),
+        ))
         .rate_limit(roomy())
         .retry(RetryPolicy::none())
         .observer(observer.clone())
@@ -131,9 +148,19 @@ async fn paginate(n: usize) -> PageFigures {
     drop(child.stdin.take());
     line.clear();
     out.read_line(&mut line).unwrap();
-    let sim_requests = serde_json::from_str::<Value>(&line).unwrap()["list_requests"].as_u64().unwrap();
+    let sim_requests = serde_json::from_str::<Value>(&line).unwrap()["list_requests"]
+        .as_u64()
+        .unwrap();
     child.wait().unwrap();
-    PageFigures { n, items, in_order, client_requests, sim_requests, elapsed, peak_bytes }
+    PageFigures {
+        n,
+        items,
+        in_order,
+        client_requests,
+        sim_requests,
+        elapsed,
+        peak_bytes,
+    }
 }
 
 async fn pagination() {
@@ -155,16 +182,25 @@ async fn pagination() {
         figs.push(f);
     }
     let ratio = figs[1].peak_bytes as f64 / figs[0].peak_bytes.max(1) as f64;
-    println!("BENCH pagination: peak heap 10,000 / 1,000 = {ratio:.2} (target: does not grow with N, ~1.0)");
+    println!(
+        "BENCH pagination: peak heap 10,000 / 1,000 = {ratio:.2} (target: does not grow with N, ~1.0)"
+    );
 }
 
 // ------------------------------------------------------------------------------------------- single flight
 
 async fn single_flight() {
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap();
-    let created = sim.upsert_ticket(json!({"summary": "single flight", "tickettype_id": 1})).unwrap();
+    let sim = SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap();
+    let created = sim
+        .upsert_ticket(json!({"summary": "single flight", "tickettype_id": 1}))
+        .unwrap();
     let id = TicketId::new(created["id"].as_u64().unwrap());
-    for (label, slow) in [("fast token endpoint", None), ("token endpoint +200 ms", Some(Duration::from_millis(200)))] {
+    for (label, slow) in [
+        ("fast token endpoint", None),
+        ("token endpoint +200 ms", Some(Duration::from_millis(200))),
+    ] {
         sim.faults().clear();
         if let Some(d) = slow {
             sim.faults().token_endpoint_slow(d);
@@ -211,11 +247,16 @@ async fn rate_budget() {
     let creates = env_usize("BENCH_RATE_CREATES", 600);
     let tasks_n = env_usize("BENCH_RATE_TASKS", 32);
     let (requests, per) = (60u32, Duration::from_secs(10));
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(Some(RateLimitConfig::new(requests, per))))
-        .await
-        .unwrap();
+    let sim = SimServer::start(
+        SimConfig::default().with_rate_limit(Some(RateLimitConfig::new(requests, per))),
+    )
+    .await
+    .unwrap();
     let mut limit = RateLimit::new(requests, per);
-    if let Some(b) = std::env::var("BENCH_RATE_BURST").ok().and_then(|v| v.parse().ok()) {
+    if let Some(b) = std::env::var("BENCH_RATE_BURST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         limit = limit.burst(b);
     }
     let observer = Arc::new(CountingObserver::default());
@@ -238,7 +279,8 @@ async fn rate_budget() {
                     if i >= creates {
                         break;
                     }
-                    let t = NewTicket::new(format!("Budget ticket {i}")).details("rate budget benchmark");
+                    let t = NewTicket::new(format!("Budget ticket {i}"))
+                        .details("rate budget benchmark");
                     if let Err(e) = c.create_ticket(t).send().await {
                         eprintln!("create {i} failed: {e}");
                         failed.fetch_add(1, Ordering::Relaxed);
@@ -252,11 +294,19 @@ async fn rate_budget() {
     }
     let elapsed = start.elapsed().as_secs_f64();
     let api = sim.journal().matching("* /api/**");
-    let status_429 = api.iter().filter(|e| e.status == Some(429) || e.rate_limited).count();
+    let status_429 = api
+        .iter()
+        .filter(|e| e.status == Some(429) || e.rate_limited)
+        .count();
     let accepted = api.len() - status_429;
     let budget_rate = f64::from(requests) / per.as_secs_f64();
     let achieved = accepted as f64 / elapsed;
-    let created = sim.journal().matching("POST /api/Tickets").iter().filter(|e| e.status == Some(201)).count();
+    let created = sim
+        .journal()
+        .matching("POST /api/Tickets")
+        .iter()
+        .filter(|e| e.status == Some(201))
+        .count();
     println!(
         "BENCH rate_budget: sim {requests}/{}s, client {:?} burst {}; {creates} creates from {tasks_n} tasks: {created} \
          created, {} failed, {accepted} API requests accepted in {elapsed:.1} s = {achieved:.2}/s = {:.3} of the budget \
@@ -273,13 +323,24 @@ async fn rate_budget() {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     if let Some(i) = args.iter().position(|a| a == "--serve-sim") {
-        let n = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(1_000);
+        let n = args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000);
         rt.block_on(serve_sim(n));
         return;
     }
-    let wanted: Vec<&str> = args.iter().filter(|a| !a.starts_with("--")).map(String::as_str).collect();
+    let wanted: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .collect();
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     rt.block_on(async {
         if run("pagination") {

@@ -31,7 +31,9 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap();
+    let sim = SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap();
     let created = sim
         .upsert_ticket(json!({
             "summary": "Overhead benchmark: VPN gateway unreachable from the Leeds office",
@@ -58,12 +60,23 @@ async fn setup() -> Setup {
     // Warm both: the client fetches and caches its token, both open a pooled connection.
     client.get_ticket(id).send().await.unwrap();
     let token = sim.issue_token("all");
-    let url = format!("{}/Tickets/{}", sim.resource_server_url().as_str().trim_end_matches('/'), id);
+    let url = format!(
+        "{}/Tickets/{}",
+        sim.resource_server_url().as_str().trim_end_matches('/'),
+        id
+    );
     let http = reqwest::Client::new();
     let r = http.get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 200);
     r.bytes().await.unwrap();
-    Setup { sim, client, http, token, url, id }
+    Setup {
+        sim,
+        client,
+        http,
+        token,
+        url,
+        id,
+    }
 }
 
 async fn halo_api_get(s: &Setup) {
@@ -72,14 +85,26 @@ async fn halo_api_get(s: &Setup) {
 }
 
 async fn bare_get(s: &Setup) {
-    let r = s.http.get(&s.url).bearer_auth(&s.token).send().await.unwrap();
+    let r = s
+        .http
+        .get(&s.url)
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let body = r.bytes().await.unwrap();
     assert!(!body.is_empty());
 }
 
 async fn bare_get_json(s: &Setup) {
-    let r = s.http.get(&s.url).bearer_auth(&s.token).send().await.unwrap();
+    let r = s
+        .http
+        .get(&s.url)
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let v: serde_json::Value = r.json().await.unwrap();
     assert!(v.get("id").is_some());
@@ -91,7 +116,11 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let s = rt.block_on(setup());
 
     let mut c = Criterion::default()
@@ -100,9 +129,15 @@ fn main() {
         .measurement_time(Duration::from_secs(5))
         .configure_from_args();
     let mut g = c.benchmark_group("client_overhead");
-    g.bench_function("halo_api_get_ticket", |b| b.to_async(&rt).iter(|| halo_api_get(&s)));
-    g.bench_function("reqwest_get_bytes", |b| b.to_async(&rt).iter(|| bare_get(&s)));
-    g.bench_function("reqwest_get_json_value", |b| b.to_async(&rt).iter(|| bare_get_json(&s)));
+    g.bench_function("halo_api_get_ticket", |b| {
+        b.to_async(&rt).iter(|| halo_api_get(&s))
+    });
+    g.bench_function("reqwest_get_bytes", |b| {
+        b.to_async(&rt).iter(|| bare_get(&s))
+    });
+    g.bench_function("reqwest_get_json_value", |b| {
+        b.to_async(&rt).iter(|| bare_get_json(&s))
+    });
     g.finish();
     c.final_summary();
 
@@ -120,7 +155,11 @@ fn main() {
                     }
                 }
                 let us = start.elapsed().as_secs_f64() * 1e6 / PER_BLOCK as f64;
-                if arm == 0 { api.push(us) } else { bare.push(us) }
+                if arm == 0 {
+                    api.push(us)
+                } else {
+                    bare.push(us)
+                }
             }
         }
     });
@@ -131,6 +170,8 @@ fn main() {
         a / b
     );
     let journal = s.sim.journal().len();
-    println!("BENCH client_overhead: sim journal holds {journal} requests, 0 expected failures (all asserted 200)");
+    println!(
+        "BENCH client_overhead: sim journal holds {journal} requests, 0 expected failures (all asserted 200)"
+    );
     rt.block_on(s.sim.shutdown());
 }

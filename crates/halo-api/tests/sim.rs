@@ -60,10 +60,10 @@ async fn ticket_and_action_round_trip() {
         .await
         .unwrap();
     let id = created.id;
-    let fetched = c.get_ticket(id).include_details(true).send().await.unwrap();
+    let fetched = c.get_ticket(id).include_details(true).await.unwrap();
     assert_eq!(fetched.summary.as_deref(), Some("sim: VPN down"));
 
-    let statuses = c.list_statuses().send().await.unwrap();
+    let statuses = c.list_statuses().await.unwrap(); // builders are IntoFuture too
     let in_progress = statuses
         .iter()
         .find(|s| s.id != StatusId::new(1))

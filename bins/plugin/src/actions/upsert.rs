@@ -25,6 +25,10 @@ use crate::halo_errors::from_api;
 use crate::spec::{ComponentSpec, Field};
 use crate::sync::marker;
 
+/// Most search hits read for one key lookup. Keys that are prefixes of other keys (`k1`, `k10`, ...)
+/// all match the search, so this is generous; the exact marker is checked on every hit.
+pub const MAX_KEY_HITS: u64 = 2000;
+
 /// Creates sent at most for one upsert when every response is lost.
 pub const MAX_CREATE_ATTEMPTS: usize = 3;
 
@@ -84,7 +88,7 @@ pub async fn find_by_key(
         .client
         .list_tickets()
         .search_summary(marker::search_text(key))
-        .max_results(50);
+        .max_results(MAX_KEY_HITS);
     if let Some(fid) = field {
         list = list.include_custom_fields(&[fid]);
     }

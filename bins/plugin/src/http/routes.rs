@@ -59,9 +59,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/status", get(admin_status));
     Router::new()
         .merge(steps())
+        .route("/metrics", get(crate::observability::metrics_handler))
         .nest("/api/v1", v1)
         .fallback(|method: Method, uri: Uri| async move { flask::not_found(&method, &uri) })
         .with_state(state)
+        .layer(axum::middleware::from_fn(
+            crate::observability::http_request_id,
+        ))
 }
 
 async fn action_run(s: St, Path(name): Path<String>, m: Method, u: Uri, body: Bytes) -> Response {

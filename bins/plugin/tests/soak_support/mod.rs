@@ -54,7 +54,13 @@ pub struct SoakConfig {
 impl SoakConfig {
     /// A config with the documented defaults for `cases`.
     pub fn new(cases: usize) -> Self {
-        Self { cases, comments: 3, concurrency: 8, fault_p: 0.035, sim_rate: (40, Duration::from_secs(1)) }
+        Self {
+            cases,
+            comments: 3,
+            concurrency: 8,
+            fault_p: 0.035,
+            sim_rate: (40, Duration::from_secs(1)),
+        }
     }
 }
 
@@ -130,38 +136,103 @@ impl SoakReport {
     /// A plain-text table.
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "| operation | attempted | succeeded | failed (clear error, re-run) | gave up |");
+        let _ = writeln!(
+            s,
+            "| operation | attempted | succeeded | failed (clear error, re-run) | gave up |"
+        );
         let _ = writeln!(s, "| --- | --- | --- | --- | --- |");
         for (k, o) in &self.ops {
-            let _ = writeln!(s, "| {k} | {} | {} | {} | {} |", o.attempted, o.succeeded, o.failed, o.gave_up);
+            let _ = writeln!(
+                s,
+                "| {k} | {} | {} | {} | {} |",
+                o.attempted, o.succeeded, o.failed, o.gave_up
+            );
         }
         let _ = writeln!(s);
         let _ = writeln!(s, "| figure | target | result |");
         let _ = writeln!(s, "| --- | --- | --- |");
         let rows = [
-            ("tickets created / intended", "= intended".to_string(), format!("{} / {}", self.tickets_created, self.tickets_intended)),
-            ("duplicate tickets", "0".into(), self.ticket_duplicates.to_string()),
-            ("missing tickets", "0".into(), self.tickets_missing.to_string()),
-            ("comments written / intended", "= intended".into(), format!("{} / {}", self.comments_written, self.comments_intended)),
+            (
+                "tickets created / intended",
+                "= intended".to_string(),
+                format!("{} / {}", self.tickets_created, self.tickets_intended),
+            ),
+            (
+                "duplicate tickets",
+                "0".into(),
+                self.ticket_duplicates.to_string(),
+            ),
+            (
+                "missing tickets",
+                "0".into(),
+                self.tickets_missing.to_string(),
+            ),
+            (
+                "comments written / intended",
+                "= intended".into(),
+                format!("{} / {}", self.comments_written, self.comments_intended),
+            ),
             ("lost comments", "0".into(), self.comments_lost.to_string()),
-            ("duplicate comments", "0".into(), self.comment_duplicates.to_string()),
+            (
+                "duplicate comments",
+                "0".into(),
+                self.comment_duplicates.to_string(),
+            ),
             (
                 "comment POSTs reconciled after OutcomeUnknown (found written)",
                 "-".into(),
-                format!("{} ({})", self.comments_reconciled, self.comments_found_on_reconcile),
+                format!(
+                    "{} ({})",
+                    self.comments_reconciled, self.comments_found_on_reconcile
+                ),
             ),
-            ("updates not applied", "0".into(), self.updates_missing.to_string()),
-            ("tickets not closed", "0".into(), self.not_closed.to_string()),
-            ("searches that missed their ticket", "0".into(), self.search_misses.to_string()),
-            ("errors without a message", "0".into(), self.unclear_errors.to_string()),
-            ("/api requests; share faulted (injected + real 429)", "~20 %".into(), format!("{}; {:.1} %", self.api_requests, self.fault_share() * 100.0)),
-            ("token revocations; 401s; token requests", "-".into(), format!("{}; {}; {}", self.revocations, self.unauthorized, self.token_requests)),
-            ("wall time", "-".into(), format!("{:.1} s", self.elapsed.as_secs_f64())),
+            (
+                "updates not applied",
+                "0".into(),
+                self.updates_missing.to_string(),
+            ),
+            (
+                "tickets not closed",
+                "0".into(),
+                self.not_closed.to_string(),
+            ),
+            (
+                "searches that missed their ticket",
+                "0".into(),
+                self.search_misses.to_string(),
+            ),
+            (
+                "errors without a message",
+                "0".into(),
+                self.unclear_errors.to_string(),
+            ),
+            (
+                "/api requests; share faulted (injected + real 429)",
+                "~20 %".into(),
+                format!("{}; {:.1} %", self.api_requests, self.fault_share() * 100.0),
+            ),
+            (
+                "token revocations; 401s; token requests",
+                "-".into(),
+                format!(
+                    "{}; {}; {}",
+                    self.revocations, self.unauthorized, self.token_requests
+                ),
+            ),
+            (
+                "wall time",
+                "-".into(),
+                format!("{:.1} s", self.elapsed.as_secs_f64()),
+            ),
         ];
         for (a, b, c) in rows {
             let _ = writeln!(s, "| {a} | {b} | {c} |");
         }
-        let faults: Vec<String> = self.faults.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let faults: Vec<String> = self
+            .faults
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         let _ = writeln!(s, "\nfaults seen by the sim: {}", faults.join(", "));
         let _ = writeln!(s, "distinct error messages ({}):", self.errors.len());
         for (m, n) in self.errors.iter().take(12) {
@@ -229,7 +300,8 @@ impl Driver {
         let c = &self.ctx.client;
         for _ in 0..STEP_TRIES {
             self.note("add_comment", |o| o.attempted += 1);
-            let action = NewAction::new(id, OutcomeRef::Name("Private Note".into())).note(format!("Soak note {marker}"));
+            let action = NewAction::new(id, OutcomeRef::Name("Private Note".into()))
+                .note(format!("Soak note {marker}"));
             match c.add_action(action).send().await {
                 Ok(_) => {
                     self.note("add_comment", |o| o.succeeded += 1);
@@ -242,7 +314,9 @@ impl Driver {
                         .step("reconcile_comment", || async {
                             let actions = c.list_actions(id).send().await?;
                             Ok::<_, halo_api::Error>(
-                                actions.iter().any(|a| a.note.as_deref().is_some_and(|n| n.contains(marker))),
+                                actions
+                                    .iter()
+                                    .any(|a| a.note.as_deref().is_some_and(|n| n.contains(marker))),
                             )
                         })
                         .await;
@@ -272,7 +346,12 @@ impl Driver {
         let id = created.ticket.id;
         let c = &self.ctx.client;
         self.step("update", || {
-            c.update_ticket(TicketUpdate::new(id).priority(PriorityId::new(2)).details(format!("updated {key}"))).send()
+            c.update_ticket(
+                TicketUpdate::new(id)
+                    .priority(PriorityId::new(2))
+                    .details(format!("updated {key}")),
+            )
+            .send()
         })
         .await;
         for j in 0..comments {
@@ -280,19 +359,31 @@ impl Driver {
         }
         let found = self
             .step("search", || async {
-                let rows = c.list_tickets().search_summary(format!("[ext:{key}]")).max_results(10).send().await?;
+                let rows = c
+                    .list_tickets()
+                    .search_summary(format!("[ext:{key}]"))
+                    .max_results(10)
+                    .send()
+                    .await?;
                 Ok::<_, halo_api::Error>(rows.iter().any(|t| t.id == id))
             })
             .await;
         if found == Some(false) {
             self.shared.lock().unwrap().search_misses += 1;
         }
-        self.step("close", || c.update_ticket(TicketUpdate::new(id).status(self.closed)).send()).await;
+        self.step("close", || {
+            c.update_ticket(TicketUpdate::new(id).status(self.closed))
+                .send()
+        })
+        .await;
     }
 }
 
 fn install_faults(sim: &SimHandle, p: f64) {
     let f = sim.faults();
+    // Scripted first, so each lost-response path is exercised whatever the dice say.
+    f.next(1, "POST /api/Tickets", Fault::DropAfterWrite);
+    f.next(1, "POST /api/Actions", Fault::DropAfterWrite);
     for code in [500, 502, 503] {
         f.with_probability(p, "* /api/**", Fault::status(code));
     }
@@ -303,7 +394,9 @@ fn install_faults(sim: &SimHandle, p: f64) {
 
 /// Starts a sim, runs the soak, audits the store.
 pub async fn run(cfg: SoakConfig) -> SoakReport {
-    let sim = SimServer::start(SimConfig::default().with_rate_limit(None)).await.unwrap();
+    let sim = SimServer::start(SimConfig::default().with_rate_limit(None))
+        .await
+        .unwrap();
     let conn = json!({
         "client_id": sim.client_id(),
         "client_secret": {"secretKey": sim.client_secret()},
@@ -317,15 +410,30 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
     let statuses = ctx.client.list_statuses().send().await.unwrap();
     let closed = statuses
         .iter()
-        .find(|s| s.is_closed() && s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case("closed")))
+        .find(|s| {
+            s.is_closed()
+                && s.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("closed"))
+        })
         .or_else(|| statuses.iter().find(|s| s.is_closed()))
         .map(|s| s.id)
         .expect("the tenant has a closed status");
-    let seeded: BTreeSet<u64> = sim.tickets().iter().filter_map(|t| t["id"].as_u64()).collect();
-    let driver = Arc::new(Driver { ctx, shared: Mutex::default(), closed });
+    let seeded: BTreeSet<u64> = sim
+        .tickets()
+        .iter()
+        .filter_map(|t| t["id"].as_u64())
+        .collect();
+    let driver = Arc::new(Driver {
+        ctx,
+        shared: Mutex::default(),
+        closed,
+    });
 
     sim.journal().clear();
-    sim.set_rate_limit(Some(RateLimitConfig::new(cfg.sim_rate.0, cfg.sim_rate.1).with_retry_after(true)));
+    sim.set_rate_limit(Some(
+        RateLimitConfig::new(cfg.sim_rate.0, cfg.sim_rate.1).with_retry_after(true),
+    ));
     install_faults(&sim, cfg.fault_p);
     let start = Instant::now();
     let next = Arc::new(AtomicUsize::new(0));
@@ -349,7 +457,9 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
         .collect();
     let mut revocations = 0;
     for mark in [cfg.cases / 3, 2 * cfg.cases / 3] {
-        while done.load(Ordering::SeqCst) < mark.max(1) && !workers.iter().all(tokio::task::JoinHandle::is_finished) {
+        while done.load(Ordering::SeqCst) < mark.max(1)
+            && !workers.iter().all(tokio::task::JoinHandle::is_finished)
+        {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         sim.revoke_tokens();
@@ -364,7 +474,11 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
 
     // The audit, from the store.
     let journal = sim.journal().entries();
-    let mut report = SoakReport { elapsed, revocations, ..SoakReport::default() };
+    let mut report = SoakReport {
+        elapsed,
+        revocations,
+        ..SoakReport::default()
+    };
     for e in &journal {
         if e.path.to_ascii_lowercase().starts_with("/auth/token") {
             report.token_requests += 1;
@@ -384,12 +498,19 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
             report.unauthorized += 1;
         }
     }
-    let tickets: Vec<Value> = sim.tickets().into_iter().filter(|t| t["id"].as_u64().is_some_and(|id| !seeded.contains(&id))).collect();
+    let tickets: Vec<Value> = sim
+        .tickets()
+        .into_iter()
+        .filter(|t| t["id"].as_u64().is_some_and(|id| !seeded.contains(&id)))
+        .collect();
     report.tickets_intended = cfg.cases;
     report.comments_intended = cfg.cases * cfg.comments;
     for i in 0..cfg.cases {
         let marker = format!("[ext:soak-key-{i:05}]");
-        let mine: Vec<&Value> = tickets.iter().filter(|t| t["summary"].as_str().is_some_and(|s| s.contains(&marker))).collect();
+        let mine: Vec<&Value> = tickets
+            .iter()
+            .filter(|t| t["summary"].as_str().is_some_and(|s| s.contains(&marker)))
+            .collect();
         match mine.len() {
             0 => report.tickets_missing += 1,
             n => {
@@ -399,8 +520,11 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
         }
         let Some(t) = mine.first() else { continue };
         let id = t["id"].as_u64().unwrap();
-        let notes: Vec<String> =
-            sim.actions(id).iter().filter_map(|a| a["note"].as_str().map(str::to_owned)).collect();
+        let notes: Vec<String> = sim
+            .actions(id)
+            .iter()
+            .filter_map(|a| a["note"].as_str().map(str::to_owned))
+            .collect();
         for j in 0..cfg.comments {
             let m = format!("[soak-note:{i}:{j}]");
             match notes.iter().filter(|n| n.contains(&m)).count() {
@@ -412,7 +536,9 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
             }
         }
         let full = sim.ticket(id).unwrap();
-        if full["priority_id"].as_u64() != Some(2) || full["details"].as_str() != Some(&format!("updated soak-key-{i:05}")) {
+        if full["priority_id"].as_u64() != Some(2)
+            || full["details"].as_str() != Some(&format!("updated soak-key-{i:05}"))
+        {
             report.updates_missing += 1;
         }
         if full["status_id"].as_u64() != Some(closed.get()) {

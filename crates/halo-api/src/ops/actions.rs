@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::HaloClient;
-use crate::ops::into_future;
 use crate::error::{Error, ErrorKind};
+use crate::ops::into_future;
 use crate::ops::list::List;
 use crate::ops::query_setters;
 use crate::query::to_pairs;

@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::HaloClient;
-use crate::ops::into_future;
 use crate::error::Error;
+use crate::ops::into_future;
 use crate::ops::list::List;
 use crate::query::to_pairs;
 use crate::request::RequestParts;

@@ -5,8 +5,8 @@ use http::Method;
 use serde_json::Value;
 
 use crate::client::HaloClient;
-use crate::ops::into_future;
 use crate::error::{Error, ErrorKind};
+use crate::ops::into_future;
 use crate::request::RequestParts;
 use crate::route::Route;
 use crate::send::{RawResponse, idempotency_for};
