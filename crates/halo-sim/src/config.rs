@@ -156,6 +156,8 @@ pub struct SimConfig {
     pub repeat_last_page: bool,
     /// Page size used when `pageinate=true` comes without `page_size` (UNCERTAIN in Halo).
     pub default_page_size: u32,
+    /// Serve HTTPS with a self-signed certificate generated at start (see [`SimConfig::with_tls`]).
+    pub tls: bool,
 }
 
 impl SimConfig {
@@ -228,6 +230,15 @@ impl SimConfig {
         self
     }
 
+    /// Serve HTTPS (`https://127.0.0.1:PORT`) with a self-signed certificate for `localhost` and `127.0.0.1`
+    /// generated at start, to test clients' certificate checks; [`SimHandle::tls_certificate_pem`] gives it.
+    ///
+    /// [`SimHandle::tls_certificate_pem`]: crate::SimHandle::tls_certificate_pem
+    pub fn with_tls(mut self, on: bool) -> Self {
+        self.tls = on;
+        self
+    }
+
     /// The tenant name when hosted.
     pub fn tenant(&self) -> Option<&str> {
         match &self.hosting {
@@ -258,6 +269,7 @@ impl Default for SimConfig {
             custom_field_update: CustomFieldUpdate::default(),
             repeat_last_page: false,
             default_page_size: 50,
+            tls: false,
         }
     }
 }
@@ -276,6 +288,7 @@ impl fmt::Debug for SimConfig {
             .field("webhook", &self.webhook)
             .field("faults", &self.faults)
             .field("admin_routes", &self.admin_routes)
+            .field("tls", &self.tls)
             .finish_non_exhaustive()
     }
 }

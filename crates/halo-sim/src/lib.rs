@@ -39,6 +39,7 @@ mod state;
 mod store;
 mod ticket_write;
 mod tickets;
+mod tls;
 mod webhooks;
 
 pub use clock::Clock;

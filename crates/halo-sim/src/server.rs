@@ -56,6 +56,9 @@ pub enum SimError {
     /// A ticket given to the store was rejected (same rules as `POST /api/Tickets`).
     #[error("ticket rejected: {0}")]
     Ticket(String),
+    /// TLS was asked for ([`SimConfig::with_tls`]) but could not be set up.
+    #[error("cannot serve TLS: {0}")]
+    Tls(String),
 }
 
 /// Entry point: `SimServer::start(config).await`.
@@ -89,8 +92,14 @@ impl SimServer {
         faults.set_profile(config.faults);
         let webhooks = Webhooks::new(config.webhook.clone());
         webhooks.start(clock.clone());
+        let tls = if config.tls {
+            Some(crate::tls::SimTls::generate().map_err(SimError::Tls)?)
+        } else {
+            None
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let app = Arc::new(App {
-            base: format!("http://{addr}"),
+            base: format!("{scheme}://{addr}"),
             store: Mutex::new(Store::new(config.seed.clone(), config.custom_field_update)),
             tokens: Mutex::new(TokenStore::new(config.token_ttl)),
             faults,
@@ -103,10 +112,13 @@ impl SimServer {
         seed_tickets(&app)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let router = routes::router(Arc::clone(&app));
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&app), router, shutdown_rx));
+        let tls_cert_pem = tls.as_ref().map(|t| t.cert_pem.clone());
+        let acceptor = tls.map(|t| t.acceptor);
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&app), router, shutdown_rx, acceptor));
         Ok(SimHandle {
             app,
             addr,
+            tls_cert_pem,
             shutdown: shutdown_tx,
             task: Some(task),
         })
@@ -144,6 +156,7 @@ async fn accept_loop(
     app: Arc<App>,
     router: Router,
     mut shutdown: watch::Receiver<bool>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) {
     loop {
         tokio::select! {
@@ -154,18 +167,33 @@ async fn accept_loop(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(serve_connection(stream, Arc::clone(&app), router.clone(), shutdown.clone()));
+                let (app, router, shutdown) = (Arc::clone(&app), router.clone(), shutdown.clone());
+                match tls.clone() {
+                    // A client that refuses the certificate ends the handshake; nothing is served or journalled.
+                    Some(acceptor) => {
+                        tokio::spawn(async move {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                serve_connection(stream, app, router, shutdown).await;
+                            }
+                        });
+                    }
+                    None => {
+                        tokio::spawn(serve_connection(stream, app, router, shutdown));
+                    }
+                }
             }
         }
     }
 }
 
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
+async fn serve_connection<S>(
+    stream: S,
     app: Arc<App>,
     router: Router,
     mut shutdown: watch::Receiver<bool>,
-) {
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     // A handler that must lose its response notifies this; dropping the connection future closes the socket.
     let kill = Arc::new(Notify::new());
     let k = Arc::clone(&kill);
@@ -319,6 +347,7 @@ async fn route(router: Router, mut req: Request<Body>, lower: &str, query: &str)
 pub struct SimHandle {
     app: Arc<App>,
     addr: SocketAddr,
+    tls_cert_pem: Option<String>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -339,6 +368,12 @@ impl SimHandle {
     /// Listening address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The generated self-signed certificate (PEM) when serving TLS ([`SimConfig::with_tls`]), so a client
+    /// can be told to trust it.
+    pub fn tls_certificate_pem(&self) -> Option<&str> {
+        self.tls_cert_pem.as_deref()
     }
 
     /// `http://127.0.0.1:PORT/`.

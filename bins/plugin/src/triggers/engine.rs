@@ -245,6 +245,10 @@ impl Engine<'_> {
 
     async fn deliver(&mut self) -> Result<Flow, StepError> {
         let mut wait = BACKOFF.0;
+        crate::observability::metrics::trigger_pending(
+            self.settings.kind.name(),
+            self.state.pending.len(),
+        );
         while let Some(p) = self.state.pending.front().cloned() {
             if self.stop_requested() {
                 return Ok(Flow::Stop);
@@ -255,10 +259,18 @@ impl Engine<'_> {
                     self.state.pending.pop_front();
                     self.state.delivered += 1;
                     self.save_delivered()?;
+                    crate::observability::metrics::trigger_delivered(self.settings.kind.name());
+                    crate::observability::metrics::trigger_pending(
+                        self.settings.kind.name(),
+                        self.state.pending.len(),
+                    );
                     tracing::info!("Delivered event {}", p.event_id);
                     wait = BACKOFF.0;
                 }
                 Ok(Err(e)) => {
+                    crate::observability::metrics::trigger_dispatch_failure(
+                        self.settings.kind.name(),
+                    );
                     tracing::warn!(
                         "Dispatcher did not accept event {}: {}; retrying in {} ms",
                         p.event_id,
@@ -271,6 +283,9 @@ impl Engine<'_> {
                     wait = (wait * 2).min(BACKOFF.1);
                 }
                 Err(_) => {
+                    crate::observability::metrics::trigger_dispatch_failure(
+                        self.settings.kind.name(),
+                    );
                     tracing::warn!(
                         "Dispatcher did not answer within {} s for event {}; retrying",
                         DELIVERY_TIMEOUT.as_secs(),
