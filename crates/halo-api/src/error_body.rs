@@ -185,10 +185,14 @@ fn redact_after_marker(s: &str, marker: &str) -> String {
     while let Some(found) = lower[pos..].find(marker) {
         let start = pos + found + marker.len();
         out.push_str(&s[pos..start]);
-        let end = s[start..]
+        let mut end = s[start..]
             .char_indices()
             .find(|&(_, c)| !is_token_char(c))
             .map_or(s.len(), |(i, _)| start + i);
+        // A marker glued to the token (`abcBearer xyz`) starts the next token; found by fuzzing.
+        if let Some(next) = lower[start..].find(marker).map(|i| start + i).filter(|n| *n < end) {
+            end = next;
+        }
         if end > start {
             out.push_str(REDACTED);
         }

@@ -114,7 +114,13 @@ impl SimServer {
         let router = routes::router(Arc::clone(&app));
         let tls_cert_pem = tls.as_ref().map(|t| t.cert_pem.clone());
         let acceptor = tls.map(|t| t.acceptor);
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&app), router, shutdown_rx, acceptor));
+        let task = tokio::spawn(accept_loop(
+            listener,
+            Arc::clone(&app),
+            router,
+            shutdown_rx,
+            acceptor,
+        ));
         Ok(SimHandle {
             app,
             addr,

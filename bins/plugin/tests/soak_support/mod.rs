@@ -116,6 +116,8 @@ pub struct SoakReport {
     pub api_requests: usize,
     /// Fault label → count (sim journal), plus `rate_limited_429`.
     pub faults: BTreeMap<String, usize>,
+    /// `/api` requests that got an injected fault, a real 429, or both.
+    pub faulted_requests: usize,
     /// 401s after the revocations (sim journal).
     pub unauthorized: usize,
     /// Token requests (sim journal).
@@ -129,8 +131,7 @@ pub struct SoakReport {
 impl SoakReport {
     /// Share of `/api` requests that got an injected fault or a real 429.
     pub fn fault_share(&self) -> f64 {
-        let faulted: usize = self.faults.values().sum();
-        faulted as f64 / self.api_requests.max(1) as f64
+        self.faulted_requests as f64 / self.api_requests.max(1) as f64
     }
 
     /// A plain-text table.
@@ -488,6 +489,7 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
             continue;
         }
         report.api_requests += 1;
+        report.faulted_requests += usize::from(e.rate_limited || e.fault.is_some());
         if e.rate_limited {
             *report.faults.entry("rate_limited_429".into()).or_default() += 1;
         }
