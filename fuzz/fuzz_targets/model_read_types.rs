@@ -15,14 +15,24 @@ fn check<T>(data: &[u8])
 where
     T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
 {
-    let Ok(first) = serde_json::from_slice::<T>(data) else { return };
+    let Ok(first) = serde_json::from_slice::<T>(data) else {
+        return;
+    };
     let json = match serde_json::to_vec(&first) {
         Ok(j) => j,
         // Serialising what we read must never fail.
-        Err(e) => panic!("re-serialising a parsed {} failed: {e}", std::any::type_name::<T>()),
+        Err(e) => panic!(
+            "re-serialising a parsed {} failed: {e}",
+            std::any::type_name::<T>()
+        ),
     };
     match serde_json::from_slice::<T>(&json) {
-        Ok(second) => assert_eq!(first, second, "round trip changed a {}", std::any::type_name::<T>()),
+        Ok(second) => assert_eq!(
+            first,
+            second,
+            "round trip changed a {}",
+            std::any::type_name::<T>()
+        ),
         Err(e) => panic!(
             "our own JSON for a {} does not read back: {e}\n{}",
             std::any::type_name::<T>(),

@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
         Err(rejected) => {
             // The error envelope is still built and masked.
             let outcome = runner::rejected(&rejected);
-            assert!(outcome.status >= 400, "rejected message answered {}", outcome.status);
+            assert!(
+                outcome.status >= 400,
+                "rejected message answered {}",
+                outcome.status
+            );
             return;
         }
     };
@@ -47,10 +51,18 @@ fuzz_target!(|data: &[u8]| {
     }
     // Masking the echoed input with the message's own connection secrets never panics and removes them.
     let secrets = mask::connection_secrets(&msg.connection);
-    let mut env = envelope::ok(msg.kind.response_type(), &msg.meta, String::new(), msg.input.clone());
+    let mut env = envelope::ok(
+        msg.kind.response_type(),
+        &msg.meta,
+        String::new(),
+        msg.input.clone(),
+    );
     mask::mask(&mut env, &secrets);
     for secret in secrets.iter().filter(|s| !s.contains('*')) {
-        assert!(!any_string_contains(&env, secret), "secret survived masking");
+        assert!(
+            !any_string_contains(&env, secret),
+            "secret survived masking"
+        );
     }
 });
 

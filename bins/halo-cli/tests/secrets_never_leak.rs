@@ -37,10 +37,11 @@ fn commands(help: &str) -> Vec<String> {
             break;
         }
         // `  name  description`; wrapped description lines are indented further.
-        if line.starts_with("  ") && !line.starts_with("   ") {
-            if let Some(name) = line.split_whitespace().next().filter(|n| *n != "help") {
-                out.push(name.to_owned());
-            }
+        if line.starts_with("  ")
+            && !line.starts_with("   ")
+            && let Some(name) = line.split_whitespace().next().filter(|n| *n != "help")
+        {
+            out.push(name.to_owned());
         }
     }
     out
@@ -180,10 +181,10 @@ fn is_file(name: &str) -> bool {
 }
 
 fn filler(name: &str, text: &str, usage: &str, scratch: &Path) -> String {
-    if let Some(values) = text.split("[possible values: ").nth(1) {
-        if let Some(first) = values.split([',', ']']).next() {
-            return first.trim().to_owned();
-        }
+    if let Some(values) = text.split("[possible values: ").nth(1)
+        && let Some(first) = values.split([',', ']']).next()
+    {
+        return first.trim().to_owned();
     }
     let n = name.to_ascii_uppercase();
     if n == "METHOD" {
