@@ -89,19 +89,10 @@ pub fn main() -> ExitCode {
     crate::logcap::init(cli.debug);
     crate::dispatch::set_debug(cli.debug);
     match cli.command {
-        Command::Info => {
-            print!("{}", info_text());
-            ExitCode::SUCCESS
-        }
-        Command::Spec => {
-            print!("{}", plugin_spec().to_yaml());
-            ExitCode::SUCCESS
-        }
+        Command::Info => write_stdout(&info_text()),
+        Command::Spec => write_stdout(&plugin_spec().to_yaml()),
         Command::Sample { name } => match sample(&name) {
-            Some(v) => {
-                println!("{v}");
-                ExitCode::SUCCESS
-            }
+            Some(v) => write_stdout(&format!("{v}\n")),
             None => {
                 eprintln!("ValueError: {name} is not a valid action or trigger");
                 ExitCode::FAILURE
@@ -110,6 +101,16 @@ pub fn main() -> ExitCode {
         Command::Run => run_stdin(Mode::Run),
         Command::Test => run_stdin(Mode::Test),
         Command::Http(args) => serve(args),
+    }
+}
+
+/// Writes to stdout without panicking when the reader has gone away (`haloitsm-plugin info | head`).
+fn write_stdout(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
     }
 }
 

@@ -190,7 +190,11 @@ fn redact_after_marker(s: &str, marker: &str) -> String {
             .find(|&(_, c)| !is_token_char(c))
             .map_or(s.len(), |(i, _)| start + i);
         // A marker glued to the token (`abcBearer xyz`) starts the next token; found by fuzzing.
-        if let Some(next) = lower[start..].find(marker).map(|i| start + i).filter(|n| *n < end) {
+        if let Some(next) = lower[start..]
+            .find(marker)
+            .map(|i| start + i)
+            .filter(|n| *n < end)
+        {
             end = next;
         }
         if end > start {
