@@ -31,3 +31,11 @@ help-md:
 # Everything CI checks, in CI's order.
 quality-gate:
     bash .ci/run
+
+# Benchmarks (figures in docs/benchmarks.md).
+bench:
+    bash tools/bench.sh
+
+# A longer local fuzz run of every target (SECONDS each).
+fuzz seconds="600":
+    bash tools/fuzz.sh {{seconds}}

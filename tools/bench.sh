@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue 9 (docs/benchmarks.md) and prints their figures. About 8-12 minutes on the 2-core
-# machine once the bench profile is built (the rate-budget run alone takes ~100 s by design).
+# Runs every benchmark of issue 9 (docs/benchmarks.md) and prints their figures. Run one by one on the 2-core
+# machine they took about 45 s (overhead), 2.5 min (client_figures; the rate-budget part is ~110 s by design),
+# 25 s (plugin speed), 15 s (sim throughput) and 1.5-2 min (soak): ~6 minutes once the bench profile is built.
+# A cold bench-profile build of the workspace comes on top (it took 22 min here while others were building).
 #
 # Knobs (environment): BENCH_RATE_CREATES (600), BENCH_RATE_TASKS (32), BENCH_RATE_BURST (client default),
 # SOAK_CASES (300), SOAK_CONCURRENCY (8). Logs go to target/bench-logs/.

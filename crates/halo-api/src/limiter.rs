@@ -10,8 +10,10 @@ use tokio::time::Instant;
 
 /// The request budget of one client (all its clones share it).
 ///
-/// Default: Halo's hosted budget, 300 requests per rolling 5 minutes, with a burst of 30. The limiter guarantees
-/// at most `requests` in any `per` window: `burst` requests may go at once, the rest are spread evenly.
+/// Default: Halo's hosted budget, 300 requests per rolling 5 minutes, with a burst of 10. The limiter guarantees
+/// at most `requests` in any `per` window: `burst` requests may go at once, the rest are spread evenly, so the
+/// sustained rate is `(requests - burst) / per`. The default burst is about 3 % of the budget, which keeps the
+/// sustained rate at ~97 % of it (a 10 % burst capped it at 90 %; see docs/benchmarks.md).
 ///
 /// ```
 /// use std::time::Duration;
@@ -34,7 +36,7 @@ impl Default for RateLimit {
         RateLimit {
             requests: 300,
             per: Duration::from_secs(300),
-            burst: 30,
+            burst: 10,
             cool_down: Duration::from_secs(30),
             max_pause: Duration::from_secs(300),
         }
@@ -42,13 +44,13 @@ impl Default for RateLimit {
 }
 
 impl RateLimit {
-    /// `requests` per `per` (both clamped to at least 1 / 1 ms), burst 10 % of `requests`.
+    /// `requests` per `per` (both clamped to at least 1 / 1 ms), burst about 3 % of `requests` (at least 1).
     pub fn new(requests: u32, per: Duration) -> Self {
         let requests = requests.max(1);
         RateLimit {
             requests,
             per: per.max(Duration::from_millis(1)),
-            burst: (requests / 10).max(1),
+            burst: (requests / 30).max(1),
             ..RateLimit::default()
         }
     }
