@@ -313,7 +313,7 @@ async fn rate_budget() {
          ({budget_rate:.1}/s; target >= 0.95); server 429s {status_429} (sim journal; target 0); client saw {} 429s",
         per.as_secs(),
         client.rate_limit().requests(),
-        std::env::var("BENCH_RATE_BURST").unwrap_or_else(|_| "default (10 %)".into()),
+        std::env::var("BENCH_RATE_BURST").unwrap_or_else(|_| "default (~3 %)".into()),
         failed.load(Ordering::Relaxed),
         achieved / budget_rate,
         observer.rate_limited()
