@@ -184,7 +184,7 @@ impl Ctx {
             .observer(crate::observability::metrics::observer())
             .rate_limit(RateLimit::new(config.rate_limit, Duration::from_secs(300)))
             .timeouts(Duration::from_secs(10).min(config.timeout), config.timeout)
-            .ssl_verify(config.ssl_verify)
+            .tls(tls(&config))
             .user_agent(format!("haloitsm-plugin/{}", crate::spec::plugin::VERSION))
             .build()
             .map_err(|e| crate::halo_errors::from_api(&e, "building the Halo client"))?;
@@ -205,16 +205,16 @@ impl Ctx {
     }
 }
 
-fn token_http(config: &ConnectionConfig) -> Result<reqwest::Client, String> {
+fn tls(config: &ConnectionConfig) -> halo_auth::TlsConfig {
     if config.ssl_verify {
-        return halo_auth::token_http_client(config.timeout).map_err(|e| e.to_string());
+        halo_auth::TlsConfig::default()
+    } else {
+        halo_auth::TlsConfig::insecure()
     }
-    reqwest::Client::builder()
-        .timeout(config.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .danger_accept_invalid_certs(true)
-        .build()
-        .map_err(|e| e.to_string())
+}
+
+fn token_http(config: &ConnectionConfig) -> Result<reqwest::Client, String> {
+    halo_auth::token_http_client_with(&tls(config), config.timeout).map_err(|e| e.to_string())
 }
 
 /// One [`Ctx`] per connection configuration, keyed like the runtime: `connection_cache_key` when given,

@@ -1,5 +1,5 @@
-//! Trigger event delivery: POST to `dispatcher.url` (CA bundle from `SSL_CERT_FILE`), or print to stdout
-//! with `--debug`, as the runtime's `Http` and `Stdout` dispatchers do.
+//! Trigger event delivery: POST to `dispatcher.url` (CA bundle from `SSL_CERT_FILE`, read by the platform
+//! verifier), or print to stdout with `--debug`, as the runtime's `Http` and `Stdout` dispatchers do.
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,14 +34,8 @@ pub fn sink_for(dispatcher: &Value, meta: &Value) -> Result<Box<dyn EventSink>, 
                 "Start triggers from the orchestrator, or use --debug.",
             )
         })?;
-    let mut builder = reqwest::Client::builder();
-    if let Ok(path) = std::env::var("SSL_CERT_FILE")
-        && let Ok(pem) = std::fs::read(&path)
-    {
-        for cert in reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default() {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
+    // The platform verifier reads the orchestrator's CA bundle from `SSL_CERT_FILE` (or `SSL_CERT_DIR`).
+    let builder = halo_auth::TlsConfig::default().client_builder();
     let client = builder.build().map_err(|e| {
         StepError::unexpected(
             "Could not build the dispatcher client.",

@@ -229,3 +229,98 @@ async fn keys_that_prefix_other_keys_find_their_own_ticket() {
     );
     assert_eq!(tickets_with_key(&sim, "k1").len(), 1);
 }
+
+#[tokio::test]
+async fn notes_under_dropped_responses_are_added_once_each() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    let id = sim
+        .upsert_ticket(json!({"summary": "Notes under faults"}))
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    let before = sim.actions(id).len();
+    sim.faults()
+        .with_probability(0.7, "POST /api/Actions", Fault::DropAfterWrite);
+    for i in 0..15 {
+        let text = format!("Containment step {i}");
+        let out = ok(
+            &conns,
+            &conn,
+            "add_comment",
+            json!({"ticket_id": id, "comment": text}),
+        )
+        .await;
+        assert_eq!(out["success"], true);
+        let same: Vec<_> = sim
+            .actions(id)
+            .into_iter()
+            .filter(|a| a["note_html"] == json!(text) || a["note"] == json!(text))
+            .collect();
+        assert_eq!(same.len(), 1, "note {i} stored once: {same:#?}");
+        assert_eq!(
+            out["comment_id"], same[0]["id"],
+            "the stored note is the one returned"
+        );
+    }
+    let dropped = sim
+        .journal()
+        .matching("POST /api/Actions")
+        .iter()
+        .filter(|e| e.fault.as_deref() == Some("drop_after_write"))
+        .count();
+    assert!(
+        dropped >= 5,
+        "the fault must actually fire ({dropped} drops)"
+    );
+    assert_eq!(sim.actions(id).len(), before + 15, "one action per note");
+    assert_eq!(
+        sim.journal().count("POST /api/Actions"),
+        15,
+        "a note whose response was lost is found, not sent again"
+    );
+    sim.faults().clear();
+}
+
+#[tokio::test]
+async fn a_note_lost_before_halo_saw_it_is_sent_again_and_stored_once() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    let id = sim
+        .upsert_ticket(json!({"summary": "Note lost early"}))
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    sim.faults()
+        .next(2, "POST /api/Actions", Fault::DropBeforeHandling);
+    let out = ok(
+        &conns,
+        &conn,
+        "add_comment",
+        json!({"ticket_id": id, "comment": "Isolated host"}),
+    )
+    .await;
+    assert_eq!(out["success"], true);
+    let stored = sim
+        .actions(id)
+        .into_iter()
+        .filter(|a| a["note_html"] == json!("Isolated host"))
+        .count();
+    assert_eq!(stored, 1);
+    sim.faults()
+        .always("POST /api/Actions", Fault::DropBeforeHandling);
+    let (status, body) = run(
+        &conns,
+        &conn,
+        "add_comment",
+        json!({"ticket_id": id, "comment": "Never arrives"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let text = body.to_string();
+    assert!(text.contains("lost its response"), "{text}");
+    assert!(text.contains("the note was not added"), "{text}");
+    sim.faults().clear();
+}

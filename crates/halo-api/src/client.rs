@@ -4,7 +4,7 @@
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
-use halo_auth::TokenProvider;
+use halo_auth::{TlsConfig, TokenProvider};
 use url::Url;
 
 use crate::error::{Error, ErrorKind};
@@ -95,7 +95,7 @@ pub struct HaloClientBuilder {
     retry: RetryPolicy,
     connect_timeout: Duration,
     request_timeout: Duration,
-    accept_invalid_certs: bool,
+    tls: TlsConfig,
     user_agent: String,
     observer: Arc<dyn Observer>,
 }
@@ -109,7 +109,7 @@ impl Default for HaloClientBuilder {
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
-            accept_invalid_certs: false,
+            tls: TlsConfig::default(),
             user_agent: concat!("halo-api/", env!("CARGO_PKG_VERSION")).to_owned(),
             observer: Arc::new(NoopObserver),
         }
@@ -127,7 +127,7 @@ impl std::fmt::Debug for HaloClientBuilder {
             .field("retry", &self.retry)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
-            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("tls", &self.tls)
             .finish_non_exhaustive()
     }
 }
@@ -168,7 +168,25 @@ impl HaloClientBuilder {
 
     /// Skip TLS certificate verification (self-signed on-prem servers). Logs a warning once per process.
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.accept_invalid_certs = accept;
+        if accept {
+            self.tls = TlsConfig::insecure();
+        } else if !self.tls.verifies() {
+            self.tls = TlsConfig::default();
+        }
+        self
+    }
+
+    /// The TLS set-up: platform roots by default (loaded on the first handshake, once per process), extra
+    /// private roots with [`TlsConfig::with_root_pem`], or verification off with [`TlsConfig::insecure`].
+    ///
+    /// ```
+    /// # fn demo(pem: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    /// let tls = halo_auth::TlsConfig::default().with_root_pem(pem)?; // e.g. an internal CA
+    /// let builder = halo_api::HaloClient::builder().tls(tls);
+    /// # drop(builder); Ok(()) }
+    /// ```
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = tls;
         self
     }
 
@@ -207,18 +225,19 @@ impl HaloClientBuilder {
         let tokens = self
             .tokens
             .ok_or_else(|| Error::new(ErrorKind::Config, "no token provider was configured"))?;
-        if self.accept_invalid_certs {
+        if !self.tls.verifies() {
             INSECURE_TLS_WARNING.call_once(|| {
                 tracing::warn!(
                     "TLS certificate verification is disabled for the Halo API (ssl_verify = false)"
                 );
             });
         }
-        let http = reqwest::Client::builder()
+        let http = self
+            .tls
+            .client_builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)
             .user_agent(self.user_agent)
-            .danger_accept_invalid_certs(self.accept_invalid_certs)
             // A redirect from the API is a wrong URL (http→https, moved tenant); following it could carry the
             // bearer token elsewhere, so it is reported instead.
             .redirect(reqwest::redirect::Policy::none())

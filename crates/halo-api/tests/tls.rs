@@ -70,17 +70,42 @@ async fn a_trusted_certificate_is_accepted_with_verification_on() {
         .tls_certificate_pem()
         .expect("a TLS sim exposes its certificate");
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
-    // Verification on, the sim's certificate trusted: the same request goes through.
-    let http = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
+    // Verification on, the sim's certificate trusted as a private root: the same request goes through.
+    let tls = halo_auth::TlsConfig::default()
+        .with_root_pem(pem.as_bytes())
+        .unwrap();
+    let c = HaloClient::builder()
+        .resource_server(sim.resource_server_url())
+        .token_provider(Arc::new(StaticToken::new(sim.issue_token("all"))))
+        .retry(RetryPolicy::none())
+        .timeouts(Duration::from_secs(2), Duration::from_secs(5))
+        .tls(tls)
         .build()
         .unwrap();
-    let resp = http
-        .get(format!("{}/authinfo", sim.resource_server_url()))
-        .send()
-        .await
+    let me = c.get_agent_me().send().await.unwrap();
+    assert!(me.name.is_some());
+    assert_eq!(sim.journal().count("GET /api/Agent/me"), 1);
+}
+
+#[tokio::test]
+async fn a_private_root_for_another_server_does_not_trust_this_one() {
+    let sim = tls_sim().await;
+    let other = tls_sim().await;
+    let pem = other.tls_certificate_pem().unwrap();
+    let c = HaloClient::builder()
+        .resource_server(sim.resource_server_url())
+        .token_provider(Arc::new(StaticToken::new(sim.issue_token("all"))))
+        .retry(RetryPolicy::none())
+        .tls(
+            halo_auth::TlsConfig::default()
+                .with_root_pem(pem.as_bytes())
+                .unwrap(),
+        )
+        .build()
         .unwrap();
-    assert!(resp.status().is_success(), "{}", resp.status());
+    let err = c.get_agent_me().send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{}", chain(&err));
+    assert_eq!(sim.journal().count("GET /api/Agent/me"), 0);
 }
 
 #[derive(Clone, Default)]

@@ -21,7 +21,20 @@ use oauth2::{HttpRequest, HttpResponse};
 /// # Ok::<(), halo_auth::AuthError>(())
 /// ```
 pub fn token_http_client(timeout: Duration) -> Result<reqwest::Client, crate::AuthError> {
-    reqwest::Client::builder()
+    token_http_client_with(&crate::TlsConfig::default(), timeout)
+}
+
+/// [`token_http_client`] with a given TLS set-up (private roots, or verification off for `ssl_verify: false`).
+///
+/// ```
+/// let http = halo_auth::token_http_client_with(&halo_auth::TlsConfig::insecure(), std::time::Duration::from_secs(5))?;
+/// # Ok::<(), halo_auth::AuthError>(())
+/// ```
+pub fn token_http_client_with(
+    tls: &crate::TlsConfig,
+    timeout: Duration,
+) -> Result<reqwest::Client, crate::AuthError> {
+    tls.client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .build()

@@ -45,6 +45,7 @@ mod http_adapter;
 mod provider;
 mod sanitize;
 mod static_token;
+mod tls;
 mod token;
 
 pub use client_credentials::{ClientCredentials, ClientCredentialsConfig};
@@ -52,8 +53,9 @@ pub use discovery::{
     DISCOVERY_TIMEOUT, Discovery, DiscoverySource, discover, discover_authorization_server,
 };
 pub use error::{AuthError, AuthErrorKind};
-pub use http_adapter::token_http_client;
+pub use http_adapter::{token_http_client, token_http_client_with};
 pub use provider::TokenProvider;
 pub use secrecy::{ExposeSecret, SecretString};
 pub use static_token::StaticToken;
+pub use tls::TlsConfig;
 pub use token::{BearerToken, TokenStats};

@@ -34,12 +34,19 @@ pub fn parse_halo(s: &str) -> Result<Option<DateTime<Utc>>, DateError> {
     if t.is_empty() {
         return Ok(None);
     }
-    let parsed = parse_utc(t).ok_or_else(|| DateError::new(s))?;
+    let parsed = to_ticks(parse_utc(t).ok_or_else(|| DateError::new(s))?);
     Ok(if is_sentinel(&parsed) {
         None
     } else {
         Some(parsed)
     })
+}
+
+/// Truncates to Halo's precision (100 ns .NET ticks, no leap seconds), so that what is read is exactly
+/// what [`format_halo`] can write back: a read–write–read round trip never changes a value.
+fn to_ticks(d: DateTime<Utc>) -> DateTime<Utc> {
+    let nanos = (d.nanosecond() % 1_000_000_000) / 100 * 100;
+    d.with_nanosecond(nanos).unwrap_or(d)
 }
 
 fn parse_utc(t: &str) -> Option<DateTime<Utc>> {
@@ -229,6 +236,16 @@ mod tests {
             format_halo(&at("2024-06-21T10:45:15.975Z")),
             "2024-06-21T10:45:15.9750000Z"
         );
+    }
+
+    #[test]
+    fn finer_than_100ns_is_truncated_on_read_so_round_trips_are_exact() {
+        // Found by the model_read_types fuzz target: 9 fraction digits read, 7 written.
+        let d = at("2026-09-25T06:41:08.780959150Z");
+        assert_eq!(d.timestamp_subsec_nanos(), 780_959_100);
+        assert_eq!(at(&format_halo(&d)), d);
+        let leap = at("2016-12-31T23:59:60.123456789Z");
+        assert_eq!(at(&format_halo(&leap)), leap);
     }
 
     #[test]

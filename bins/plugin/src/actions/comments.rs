@@ -1,15 +1,17 @@
 //! `add_comment` (a note through `/api/Actions`: public or private, outcome by name or id, optional
 //! status change) and `list_comments`.
 
+use chrono::{DateTime, Utc};
 use futures::FutureExt as _;
 use futures::future::BoxFuture;
-use halo_model::{NewAction, OutcomeRef, StatusId};
+use halo_model::{NewAction, OutcomeRef, StatusId, TicketId};
 use serde_json::{Value, json};
 
 use super::input::Input;
 use super::tickets::{invalid, ticket_error, ticket_id, ticket_id_field, ticket_write_error};
 use super::{Action, StepResult, output, resolve};
 use crate::connection::Ctx;
+use crate::errors::StepError;
 use crate::spec::{ComponentSpec, Field};
 
 fn action_example() -> Value {
@@ -65,15 +67,90 @@ impl Action for AddComment {
                 a = a.new_status(sid);
             }
             a.validate().map_err(|e| invalid(&e))?;
-            let added = match ctx.client.add_action(a).send().await {
-                Ok(x) => x,
-                Err(e) => return Err(ticket_write_error(ctx, &e, id, &format!("adding a note to ticket {id}")).await),
-            };
+            let added = add_note(ctx, a, id).await?;
             let out = output::action(&added, id.get());
             Ok(json!({"success": true, "comment_id": out.get("id").cloned().unwrap_or(json!(0)), "comment": out}))
         }
         .boxed()
     }
+}
+
+/// Sends a note at most once per attempt; when a response is lost after the request left (`OutcomeUnknown`),
+/// the ticket's notes are searched for it before it is sent again, so a dropped connection never leaves the
+/// same note twice.
+async fn add_note(ctx: &Ctx, a: NewAction, id: TicketId) -> Result<halo_model::Action, StepError> {
+    let started = Utc::now() - LOST_NOTE_WINDOW;
+    let text = a
+        .note_html
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    for attempt in 1..=MAX_NOTE_ATTEMPTS {
+        match ctx.client.add_action(a.clone()).send().await {
+            Ok(added) => return Ok(added),
+            Err(e) if e.kind() == halo_api::ErrorKind::OutcomeUnknown => {
+                tracing::warn!(
+                    "Note attempt {attempt} on ticket {id} lost its response; looking for it before trying again"
+                );
+                if let Some(found) = find_note(ctx, id, &text, started).await? {
+                    tracing::info!(
+                        "Note {} on ticket {id} was added despite the lost response",
+                        found.id.unwrap_or_default()
+                    );
+                    return Ok(found);
+                }
+            }
+            Err(e) => {
+                return Err(ticket_write_error(
+                    ctx,
+                    &e,
+                    id,
+                    &format!("adding a note to ticket {id}"),
+                )
+                .await);
+            }
+        }
+    }
+    Err(StepError::plugin(
+        format!(
+            "Adding the note to ticket {id} lost its response {MAX_NOTE_ATTEMPTS} times and the ticket does not show it."
+        ),
+        "Check the network path to Halo and run the action again; the note was not added.",
+    ))
+}
+
+/// Attempts of [`add_note`] (each one looked for before the next is sent).
+const MAX_NOTE_ATTEMPTS: u32 = 3;
+
+/// How far before the first attempt a matching note still counts as this action's (clock skew between the
+/// plugin and Halo).
+const LOST_NOTE_WINDOW: chrono::Duration = chrono::Duration::minutes(10);
+
+/// The newest note on the ticket with exactly this text, written since `since`.
+async fn find_note(
+    ctx: &Ctx,
+    id: TicketId,
+    text: &str,
+    since: DateTime<Utc>,
+) -> Result<Option<halo_model::Action>, StepError> {
+    let list = ctx
+        .client
+        .list_actions(id)
+        .include_html_note(true)
+        .send()
+        .await
+        .map_err(|e| ticket_error(&e, id, &format!("looking for the note on ticket {id}")))?;
+    Ok(list
+        .into_iter()
+        .filter(|a| a.datetime.is_none_or(|d| d >= since))
+        .filter(|a| {
+            [a.note_html.as_deref(), a.note.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|n| n.trim() == text)
+        })
+        .max_by_key(|a| a.id.unwrap_or_default()))
 }
 
 /// The tenant's note outcome: "Private Note" / "Public Note" by name, else any outcome named like a note.

@@ -25,6 +25,8 @@ pub const KEY_FEATURES: &[&str] = &[
     "Add public or private notes, list a ticket's notes, upload and list attachments",
     "Look up statuses, ticket types, priorities, teams, agents, outcomes and users so workflows never hard-code IDs",
     "Shares one rate limiter and token per connection, and retries rate-limited requests safely",
+    "Triggers for new tickets, updated tickets and status changes that keep their place across restarts",
+    "Create or update one ticket per InsightIDR investigation or InsightVM remediation, and keep its status in step",
 ];
 
 /// `requirements` (help.md).
@@ -44,6 +46,9 @@ pub const TROUBLESHOOTING: &[&str] = &[
     "If an action reports a permission error (403), grant the API application's agent the permission named in the error",
     "If actions are rate-limited, lower the Rate Limit of the connection below the tenant's limit shared with other integrations",
     "Names given for defaults, statuses, teams or agents are matched case-insensitively; use the List actions to see valid values",
+    "To receive Halo webhooks instead of polling, create a workflow with an InsightConnect API trigger, add a Halo webhook (Configuration > Integrations > Webhooks) whose Payload URL is the API trigger's URL, and pass the trigger's body to the Parse Webhook action",
+    "Halo webhooks authenticate with no authentication or Basic authentication, while an API trigger expects its key in an X-API-Key header: add that header to the webhook where your Halo version offers custom headers, or send the webhook through a relay that adds it; Basic credentials alone are not accepted by the API trigger",
+    "If a trigger fires nothing, check its filters and that the API agent can read the tickets; enable Exclude Own Changes when a workflow reacting to ticket updates should not see the plugin's own writes",
 ];
 
 /// `version_history` (VersionBumpValidator requires exactly this entry for a first release outside Rapid7's repo).

@@ -98,8 +98,14 @@ impl Env {
 
     /// Runs the binary with `args`, feeding `stdin`; checks that no secret leaked.
     pub async fn exec(&self, args: &[&str], stdin: &[u8]) -> Run {
+        self.exec_env(args, stdin, &[]).await
+    }
+
+    /// [`Env::exec`] with extra environment variables for the child.
+    pub async fn exec_env(&self, args: &[&str], stdin: &[u8], envs: &[(&str, &str)]) -> Run {
         let mut child = Command::new(BIN)
             .args(args)
+            .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
