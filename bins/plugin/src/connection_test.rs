@@ -75,5 +75,7 @@ fn agent_me_error(e: &halo_api::Error) -> StepError {
         ),
         _ => return from_api(e, "getting the API agent"),
     };
-    StepError::connection_test(cause, assistance).with_data(data)
+    StepError::connection_test(cause, assistance)
+        .with_data(data)
+        .with_halo_kind(e.kind())
 }

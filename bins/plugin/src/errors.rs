@@ -28,6 +28,8 @@ pub struct StepError {
     pub data: String,
     /// For client errors: the runtime's literal message (`Unknown action "x"`).
     pub message: Option<String>,
+    /// The Halo error kind behind this error (`halo_api::ErrorKind::as_str`), when Halo or the network failed.
+    pub halo_kind: Option<&'static str>,
 }
 
 impl StepError {
@@ -65,7 +67,14 @@ impl StepError {
             assistance: assistance.into(),
             data: String::new(),
             message: None,
+            halo_kind: None,
         }
+    }
+
+    /// Records the Halo error kind behind this error (the `kind` label of the action-error metric).
+    pub fn with_halo_kind(mut self, kind: halo_api::ErrorKind) -> Self {
+        self.halo_kind = Some(kind.as_str());
+        self
     }
 
     /// Attaches data (Halo's message, the offending input name).

@@ -30,7 +30,9 @@ pub fn from_api(e: &Error, doing: &str) -> StepError {
         }
         kind => kind.assistance().to_string(),
     };
-    StepError::plugin(cause, assistance).with_data(data)
+    StepError::plugin(cause, assistance)
+        .with_data(data)
+        .with_halo_kind(e.kind())
 }
 
 /// Connection-test wording for a token failure, one case per way it fails.
@@ -78,5 +80,19 @@ pub fn from_auth(e: &AuthError) -> StepError {
     } else {
         detail
     };
-    StepError::connection_test(cause, assistance).with_data(data)
+    StepError::connection_test(cause, assistance)
+        .with_data(data)
+        .with_halo_kind(auth_kind(e.kind()))
+}
+
+/// A token failure in the API client's vocabulary, so metrics count both under one set of kinds.
+fn auth_kind(kind: AuthErrorKind) -> ErrorKind {
+    match kind {
+        AuthErrorKind::Unreachable => ErrorKind::Transport,
+        AuthErrorKind::Timeout => ErrorKind::Timeout,
+        AuthErrorKind::ServerError => ErrorKind::Server,
+        AuthErrorKind::MalformedResponse => ErrorKind::Decode,
+        AuthErrorKind::Config => ErrorKind::Config,
+        _ => ErrorKind::Auth,
+    }
 }

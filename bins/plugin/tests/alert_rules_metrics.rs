@@ -175,12 +175,12 @@ async fn every_metric_in_the_alert_rules_is_exported() {
         ),
         (
             "action_errors_total",
-            r#"action="update_ticket",kind="plugin""#,
+            r#"action="update_ticket",kind="not_found""#,
             1.0,
         ),
         (
             "action_errors_total",
-            r#"action="parse_webhook",kind="client""#,
+            r#"action="parse_webhook",kind="input""#,
             1.0,
         ),
         (

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use halo_api::ErrorKind;
+use haloitsm_plugin::errors::{ErrorClass, StepError};
 use haloitsm_plugin::observability::{METRICS_ADDR_ENV, metrics};
 use haloitsm_plugin::spec::{plugin, plugin_spec};
 use haloitsm_plugin::triggers::workspace::WORKSPACE_ENV;
@@ -67,13 +68,34 @@ fn troubleshooting_covers_every_error_kind() {
     ];
     for k in kinds {
         assert!(
-            text.contains(&format!("| {} |", k.describe())),
+            text.contains(&format!("| {} | `{}` |", k.describe(), k.as_str())),
             "{k:?} missing"
         );
     }
     for class in ["client", "plugin", "connection_test", "unexpected"] {
         assert!(text.contains(&format!("| `{class}` |")), "{class} missing");
     }
+    // The metric kinds that are not Halo kinds, one per class.
+    for (class, kind) in [
+        (ErrorClass::Client, "input"),
+        (ErrorClass::Plugin, "plugin"),
+        (ErrorClass::ConnectionTest, "connection_test"),
+        (ErrorClass::Unexpected, "internal"),
+    ] {
+        let e = match class {
+            ErrorClass::Client => StepError::client("m", "a"),
+            ErrorClass::Plugin => StepError::plugin("c", "a"),
+            ErrorClass::ConnectionTest => StepError::connection_test("c", "a"),
+            ErrorClass::Unexpected => StepError::unexpected("c", "a"),
+        };
+        assert_eq!(haloitsm_plugin::observability::error_kind(&e), kind);
+        assert!(text.contains(&format!("`{kind}`")), "{kind} missing");
+    }
+    let halo = StepError::plugin("c", "a").with_halo_kind(ErrorKind::RateLimited);
+    assert_eq!(
+        haloitsm_plugin::observability::error_kind(&halo),
+        "rate_limited"
+    );
     for heading in [
         "### Authentication",
         "### Rate limiting",

@@ -46,6 +46,27 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// A short, stable, snake_case name for logs and metric labels.
+    ///
+    /// ```
+    /// assert_eq!(halo_api::ErrorKind::RateLimited.as_str(), "rate_limited");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Auth => "auth",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Validation => "validation",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Decode => "decode",
+            ErrorKind::OutcomeUnknown => "outcome_unknown",
+            ErrorKind::Config => "config",
+        }
+    }
+
     /// A short lower-case description used in Display.
     pub fn describe(self) -> &'static str {
         match self {

@@ -17,7 +17,8 @@ fn not_found(e: &halo_api::Error, what: &str, input: &str, id: u64) -> StepError
         return StepError::plugin(
             format!("{what} {id} was not found in Halo."),
             format!("Check the input '{input}'."),
-        );
+        )
+        .with_halo_kind(e.kind());
     }
     from_api(e, &format!("getting {} {id}", what.to_lowercase()))
 }

@@ -48,7 +48,7 @@ const DEFS: &[Def] = &[
     Def {
         name: "action_errors_total",
         ty: Type::Counter,
-        help: "Failed action runs by action and error kind (client, plugin, connection_test, unexpected).",
+        help: "Failed action runs by action and error kind (a Halo error kind such as rate_limited or not_found, or input, plugin, connection_test, internal).",
         unlabelled: false,
     },
     Def {

@@ -36,13 +36,19 @@ pub fn set_summary_in_log(on: bool) {
     SUMMARY_IN_LOG.store(on, Ordering::Relaxed);
 }
 
-/// The error-kind label of a step error (its InsightConnect class).
+/// The error-kind label of a step error: the Halo error kind when Halo or the network failed
+/// (`auth`, `forbidden`, `not_found`, `validation`, `rate_limited`, `server`, `timeout`, `transport`,
+/// `decode`, `outcome_unknown`, `config`), else `input` (bad or missing input), `plugin` (a rule of the
+/// plugin, e.g. a name the tenant lacks), `connection_test` or `internal`.
 pub fn error_kind(e: &StepError) -> &'static str {
+    if let Some(kind) = e.halo_kind {
+        return kind;
+    }
     match e.class {
-        ErrorClass::Client => "client",
+        ErrorClass::Client => "input",
         ErrorClass::Plugin => "plugin",
         ErrorClass::ConnectionTest => "connection_test",
-        ErrorClass::Unexpected => "unexpected",
+        ErrorClass::Unexpected => "internal",
     }
 }
 

@@ -290,7 +290,8 @@ pub fn ticket_error(e: &halo_api::Error, id: halo_model::TicketId, doing: &str) 
             format!("Ticket {id} was not found in Halo."),
             "Check the input 'ticket_id'; the ticket may have been deleted or belong to another tenant.",
         )
-        .with_data(e.halo_message().unwrap_or_default().to_string());
+        .with_data(e.halo_message().unwrap_or_default().to_string())
+        .with_halo_kind(e.kind());
     }
     crate::halo_errors::from_api(e, doing)
 }
