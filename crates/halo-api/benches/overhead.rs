@@ -110,6 +110,21 @@ async fn bare_get_json(s: &Setup) {
     assert!(v.get("id").is_some());
 }
 
+/// The bare GET plus the same typed decode halo-api does: what is left is the client's own plumbing.
+async fn bare_get_ticket(s: &Setup) {
+    let r = s
+        .http
+        .get(&s.url)
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.bytes().await.unwrap();
+    let t: halo_model::Ticket = serde_json::from_slice(&body).unwrap();
+    assert_eq!(t.id, s.id);
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -138,35 +153,37 @@ fn main() {
     g.bench_function("reqwest_get_json_value", |b| {
         b.to_async(&rt).iter(|| bare_get_json(&s))
     });
+    g.bench_function("reqwest_get_typed_ticket", |b| {
+        b.to_async(&rt).iter(|| bare_get_ticket(&s))
+    });
     g.finish();
     c.final_summary();
 
-    // Interleaved A/B: per-request mean of each block, median over the rounds.
-    let (mut api, mut bare) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
+    // Interleaved A/B/C: per-request mean of each block, arms rotated each round, median over the rounds.
+    let mut times: [Vec<f64>; 3] = Default::default();
     rt.block_on(async {
         for round in 0..ROUNDS {
-            for arm in [round % 2, 1 - round % 2] {
+            for k in 0..3 {
+                let arm = (round + k) % 3;
                 let start = Instant::now();
                 for _ in 0..PER_BLOCK {
-                    if arm == 0 {
-                        halo_api_get(&s).await;
-                    } else {
-                        bare_get(&s).await;
+                    match arm {
+                        0 => halo_api_get(&s).await,
+                        1 => bare_get(&s).await,
+                        _ => bare_get_ticket(&s).await,
                     }
                 }
-                let us = start.elapsed().as_secs_f64() * 1e6 / PER_BLOCK as f64;
-                if arm == 0 {
-                    api.push(us)
-                } else {
-                    bare.push(us)
-                }
+                times[arm].push(start.elapsed().as_secs_f64() * 1e6 / PER_BLOCK as f64);
             }
         }
     });
-    let (a, b) = (median(&mut api), median(&mut bare));
+    let [api, bare, typed] = &mut times;
+    let (a, b, t) = (median(api), median(bare), median(typed));
     println!(
-        "BENCH client_overhead: halo-api get_ticket {a:.1} us, bare reqwest GET {b:.1} us, ratio {:.3} \
-         (median of {ROUNDS} interleaved blocks of {PER_BLOCK} sequential requests; target <= 1.15)",
+        "BENCH client_overhead: halo-api get_ticket {a:.1} us, bare reqwest GET + the same Ticket decode {t:.1} us, \
+         ratio {:.3} (target <= 1.15); bare reqwest GET, body as bytes only {b:.1} us, ratio {:.3} \
+         (median of {ROUNDS} rotated blocks of {PER_BLOCK} sequential requests per arm)",
+        a / t,
         a / b
     );
     let journal = s.sim.journal().len();

@@ -431,15 +431,43 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Every other key Halo sent, unchanged.
-    #[serde(flatten)]
+    // Filled by the `Deserialize` impl below from the keys the typed fields do not take.
+    #[serde(flatten, skip_deserializing)]
     pub extra: Map,
 }
 
+/// Reads the body once into a map, takes the typed fields from it by reference and moves every other
+/// key into `extra` (no second buffering of unknown keys, which `flatten` would do).
 impl<'de> Deserialize<'de> for Ticket {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        static KNOWN: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+            std::sync::OnceLock::new();
         let mut map = Map::deserialize(d)?;
         normalise_aliases(&mut map, ALIASES);
-        Ticket::deserialize(Value::Object(map)).map_err(serde::de::Error::custom)
+        let value = Value::Object(map);
+        let mut ticket = Ticket::deserialize(&value).map_err(serde::de::Error::custom)?;
+        let known = KNOWN.get_or_init(|| {
+            crate::serde_util::struct_fields::<TicketFieldsProbe>()
+                .iter()
+                .copied()
+                .collect()
+        });
+        if let Value::Object(map) = value {
+            ticket.extra = map
+                .into_iter()
+                .filter(|(k, _)| !known.contains(k.as_str()))
+                .collect();
+        }
+        Ok(ticket)
+    }
+}
+
+/// Lets [`crate::serde_util::struct_fields`] see the derived (remote) impl's field list.
+struct TicketFieldsProbe;
+
+impl<'de> Deserialize<'de> for TicketFieldsProbe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ticket::deserialize(d).map(|_| TicketFieldsProbe)
     }
 }
 

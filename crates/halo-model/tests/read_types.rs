@@ -363,3 +363,18 @@ fn list_envelope_of_tickets_with_paging_fields() {
     assert_eq!(page.items[0].targetdate, None);
     assert!(page.extra.is_empty());
 }
+
+#[test]
+fn ticket_extra_holds_exactly_the_keys_no_typed_field_takes() {
+    let t: halo_model::Ticket = serde_json::from_str(
+        r#"{"id": 7, "summary": "Phish", "details": null, "status_id": "2", "lastupdate": "2026-01-02T03:04:05Z",
+            "opp_custom": {"a": 1}, "Summary": "other case", "zzz": null}"#,
+    )
+    .unwrap();
+    assert_eq!(t.summary.as_deref(), Some("Phish"));
+    assert!(t.last_update.is_some(), "the alias fills the typed field");
+    let mut keys: Vec<&str> = t.extra.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["Summary", "opp_custom", "zzz"]);
+    assert_eq!(t.extra["opp_custom"]["a"], 1);
+}
