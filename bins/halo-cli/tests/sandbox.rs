@@ -52,8 +52,25 @@ fn sandbox_passes_every_step_and_exits_0() {
 #[test]
 fn sandbox_table_has_a_row_per_step_and_a_summary() {
     let sim = Sim::start();
-    let run = sim.run_cmd(sim.bare(), &["sandbox"]);
+    // At the most verbose log level: the tenant's access tokens (JWT-shaped, `eyJ…`) and the Authorization
+    // header never show, on stdout or stderr.
+    let run = sim.run_cmd(sim.bare(), &["-vvv", "sandbox"]);
     run.expect_code(0);
+    for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        assert!(
+            !text.contains("eyJ"),
+            "an access token leaked on {stream}:\n{text}"
+        );
+        assert!(
+            !text.contains("Bearer "),
+            "an Authorization header leaked on {stream}"
+        );
+    }
+    assert!(
+        run.stderr.lines().count() > 50,
+        "-vvv logged the run ({} lines)",
+        run.stderr.lines().count()
+    );
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(
         lines[0].contains("step") && lines[0].contains("result") && lines[0].contains("time"),

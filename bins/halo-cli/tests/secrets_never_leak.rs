@@ -18,7 +18,8 @@ use halo_sim::{SimConfig, SimServer};
 const BIN: &str = env!("CARGO_BIN_EXE_halo-cli");
 const SECRET: &str = "leak-canary-S3cr3t-cli-7f3a9c1e5b";
 const TOKEN: &str = "leak-canary-T0ken-cli-0d9e8f7a6b";
-/// Commands that need no Halo or run their own simulated tenant with its own credentials.
+/// Commands that need no Halo or run their own simulated tenant with its own credentials (`sandbox` is checked
+/// for leaked tokens at `-vvv` in `tests/sandbox.rs`; `completions` prints a static script).
 const NOT_CONNECTED: &[&str] = &["sandbox", "completions", "help"];
 
 /// Subcommand names from a `--help` text's `Commands:` section.
