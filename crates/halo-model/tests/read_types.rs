@@ -378,3 +378,15 @@ fn ticket_extra_holds_exactly_the_keys_no_typed_field_takes() {
     assert_eq!(keys, ["Summary", "opp_custom", "zzz"]);
     assert_eq!(t.extra["opp_custom"]["a"], 1);
 }
+
+/// Regression (found by the `model_read_types` fuzz target): a timestamp with 9 fraction digits read, written
+/// with Halo's 7 and read again changed the value.
+#[test]
+fn webhook_with_nanosecond_timestamp_round_trips_unchanged() {
+    let raw = r#"{"id":"8e25bc3b-e05d6647e1e79d","event":"ticket status changed","object_id":2121,"agent_id":3,
+        "timestamp":"2026-09-25T06:41:08.780959150Z","ticket":{"id":4242,"status_id":9,"hasbeenclosed":true}}"#;
+    let first: halo_model::WebhookPayload = serde_json::from_str(raw).unwrap();
+    let again: halo_model::WebhookPayload =
+        serde_json::from_str(&serde_json::to_string(&first).unwrap()).unwrap();
+    assert_eq!(first, again);
+}

@@ -62,6 +62,13 @@ struct Args {
     /// Print the connection details as one JSON line.
     #[arg(long)]
     json: bool,
+    /// Serve HTTPS with a self-signed certificate generated at start; with `--cert-out FILE` its PEM is written
+    /// there (point `SSL_CERT_FILE` at it to trust it, or test that clients refuse it)
+    #[arg(long)]
+    tls: bool,
+    /// Where to write the generated certificate (PEM) with `--tls`
+    #[arg(long, requires = "tls")]
+    cert_out: Option<std::path::PathBuf>,
 }
 
 fn parse_rate_limit(s: &str, retry_after: bool) -> Result<Option<RateLimitConfig>> {
@@ -124,7 +131,12 @@ async fn main() -> Result<()> {
         }
         cfg = cfg.with_webhook(wh);
     }
+    cfg = cfg.with_tls(args.tls);
     let sim = SimServer::start(cfg).await?;
+    if let (Some(path), Some(pem)) = (&args.cert_out, sim.tls_certificate_pem()) {
+        std::fs::write(path, pem)
+            .with_context(|| format!("writing the certificate to {}", path.display()))?;
+    }
     if args.json {
         let line = serde_json::json!({
             "base_url": sim.base_url().as_str(),
@@ -136,6 +148,7 @@ async fn main() -> Result<()> {
             "client_secret": sim.client_secret(),
             "username": sim.username(),
             "password": sim.password(),
+            "tls_certificate_file": args.cert_out.as_ref().map(|p| p.display().to_string()),
         });
         println!("{line}");
     } else {
@@ -159,6 +172,9 @@ async fn main() -> Result<()> {
                 "  admin:                {}_sim/{{journal,faults,revoke,clock,ratelimit,tickets,webhooks}}",
                 sim.base_url()
             );
+        }
+        if let Some(path) = &args.cert_out {
+            println!("  TLS certificate:      {}", path.display());
         }
         println!("Ctrl-C to stop.");
     }

@@ -103,3 +103,50 @@ fn bad_flags_fail_with_a_clear_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("flaky"));
 }
+
+#[tokio::test]
+async fn tls_serves_https_with_the_certificate_it_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("sim.pem");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_halo-sim"))
+        .args(["--json", "--tls", "--cert-out"])
+        .arg(&cert)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: Value = serde_json::from_str(&line).unwrap();
+    let api = info["resource_server"].as_str().unwrap().to_string();
+    assert!(api.starts_with("https://"), "{api}");
+    assert_eq!(info["tls_certificate_file"], cert.display().to_string());
+    let pem = std::fs::read(&cert).unwrap();
+    // Untrusted: refused. Trusted through the written PEM: served.
+    let plain = reqwest::Client::new();
+    assert!(plain.get(format!("{api}/authinfo")).send().await.is_err());
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let r = trusting
+        .get(format!("{api}/authinfo"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+#[test]
+fn cert_out_without_tls_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_halo-sim"))
+        .args(["--cert-out", "/tmp/x.pem"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls"));
+}
