@@ -51,45 +51,80 @@ pub(crate) fn normalise_case(map: &mut serde_json::Map<String, Value>, known: &[
 /// The field names a derived `Deserialize` struct knows (what serde passes to `deserialize_struct`).
 ///
 /// Lets a read type take its typed fields from a parsed map and keep exactly the other keys as `extra`,
-/// without `#[serde(flatten)]` (which buffers every unknown key a second time).
+/// without `#[serde(flatten)]` (which buffers every unknown key a second time). Empty for a type that does
+/// not deserialise as a struct.
 pub(crate) fn struct_fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
-    struct Probe<'a>(&'a mut &'static [&'static str]);
-
-    #[derive(Debug)]
-    struct Stop;
-    impl std::fmt::Display for Stop {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("field probe")
-        }
-    }
-    impl std::error::Error for Stop {}
-    impl serde::de::Error for Stop {
-        fn custom<M: std::fmt::Display>(_: M) -> Self {
-            Stop
-        }
-    }
-
-    impl<'de> Deserializer<'de> for Probe<'_> {
-        type Error = Stop;
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _name: &'static str,
-            fields: &'static [&'static str],
-            _visitor: V,
-        ) -> Result<V::Value, Stop> {
-            *self.0 = fields;
-            Err(Stop)
-        }
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-            unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-        }
-    }
-
     let mut fields: &'static [&'static str] = &[];
-    let _ = T::deserialize(Probe(&mut fields));
+    let _ = T::deserialize(FieldProbe(&mut fields));
     fields
+}
+
+/// A deserializer that only records the field list it is asked for, then stops.
+struct FieldProbe<'a>(&'a mut &'static [&'static str]);
+
+/// The probe's only error: "stopped after seeing the fields".
+#[derive(Debug)]
+struct ProbeStop;
+
+impl std::fmt::Display for ProbeStop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("field probe")
+    }
+}
+
+impl std::error::Error for ProbeStop {}
+
+impl serde::de::Error for ProbeStop {
+    fn custom<M: std::fmt::Display>(_: M) -> Self {
+        ProbeStop
+    }
+}
+
+impl<'de> Deserializer<'de> for FieldProbe<'_> {
+    type Error = ProbeStop;
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, ProbeStop> {
+        *self.0 = fields;
+        Err(ProbeStop)
+    }
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, ProbeStop> {
+        Err(ProbeStop)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+        unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Two {
+        a: u8,
+        #[serde(rename = "B")]
+        b: u8,
+    }
+
+    #[test]
+    fn struct_fields_lists_the_serde_names_and_nothing_for_non_structs() {
+        assert_eq!(struct_fields::<Two>(), ["a", "B"]);
+        assert!(struct_fields::<u32>().is_empty());
+        assert!(struct_fields::<std::collections::BTreeMap<String, u8>>().is_empty());
+        assert_eq!(ProbeStop.to_string(), "field probe");
+        assert_eq!(
+            <ProbeStop as serde::de::Error>::custom("x").to_string(),
+            "field probe"
+        );
+    }
 }
