@@ -1,22 +1,26 @@
 //! The fault-injection soak shared by the CI test (`tests/soak.rs`, a small fixed count) and the soak bench
-//! (`benches/soak.rs`, a larger count): a mixed workload against halo-sim while it injects faults, then an audit of
-//! the tenant's store.
+//! (`benches/soak.rs`, a larger count): a mixed workload against halo-sim while it injects faults, the plugin's
+//! three polling triggers running beside it (SIGKILLed and restarted, see [`triggers`]), then an audit of the
+//! tenant's store and of the events the triggers delivered.
 //!
-//! Workload, per case `i` (cases run on `concurrency` workers):
-//! 1. create by external key through the plugin's own upsert path (`actions::upsert::upsert`, which searches before
-//!    re-sending a create whose outcome is unknown);
+//! Workload, per case `i` (cases run on `concurrency` workers), every step through the plugin's own code:
+//! 1. create by external key (`actions::upsert::upsert`, which searches before re-sending a create whose
+//!    outcome is unknown);
 //! 2. update the ticket (priority and details, `update_ticket`: idempotent, retried by halo-api);
-//! 3. `comments` notes (`add_action`); a note whose POST ends `OutcomeUnknown` is reconciled here by reading the
-//!    ticket's actions for its unique marker and re-posting only when it is absent — the plugin's add_comment does
-//!    not do this itself;
+//! 3. `comments` notes through the `add_comment` action, which itself looks for a note whose POST lost its
+//!    response before sending it again (and gives up with a clear error after 3 lost responses);
 //! 4. a search by the ticket's key marker;
-//! 5. a close (status change to the tenant's closed status).
+//! 5. a close (status change to the tenant's closed status), once the triggers have seen the ticket so the
+//!    close is observable by a poller.
 //!
 //! Any step that fails with an error is re-run by the driver (at most [`STEP_TRIES`] times), as a workflow re-runs a
-//! failed step; every error message is kept for the report. Faults: probabilistic 500/502/503, added latency,
-//! connections dropped before handling (all `/api` requests) and after the write (`POST /api/**`); 429s come from
-//! the sim's real sliding-window limiter (Halo's text, `Retry-After` on); all tokens are revoked at 1/3 and 2/3 of
-//! the cases. The audit reads the sim's store directly, after the faults are cleared.
+//! failed step; every error message is kept for the report. A re-run of `add_comment` after the action gave up
+//! could duplicate a note that was in fact written: the audit counts notes in the store, so that would show as a
+//! duplicate. Faults: probabilistic 500/502/503, added latency, connections dropped before handling (all `/api`
+//! requests, the triggers' included) and after the write (`POST /api/**`); 429s come from the sim's real
+//! sliding-window limiter (Halo's text, `Retry-After` on), shared with the triggers; all tokens are revoked at
+//! 1/3 and 2/3 of the cases. The audit reads the sim's store directly, after the triggers have caught up and the
+//! faults are cleared.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,12 +30,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use halo_api::{ErrorKind, NewAction, OutcomeRef, PriorityId, StatusId, TicketId, TicketUpdate};
+use halo_api::{PriorityId, StatusId, TicketId, TicketUpdate};
 use halo_model::ticket_write::TicketFields;
 use halo_sim::{Fault, RateLimitConfig, SimConfig, SimHandle, SimServer};
+use haloitsm_plugin::actions::Action as _;
+use haloitsm_plugin::actions::comments::AddComment;
 use haloitsm_plugin::actions::upsert::upsert;
 use haloitsm_plugin::connection::{ConnectionConfig, Ctx};
 use serde_json::{Value, json};
+use triggers::{Expect, Fleet, TriggerConfig, TriggerReport, Watch};
+
+pub mod triggers;
 
 /// Times the driver runs one step before giving up on it.
 pub const STEP_TRIES: usize = 6;
@@ -49,6 +58,8 @@ pub struct SoakConfig {
     pub fault_p: f64,
     /// The sim's rate limit (requests per window), with `Retry-After`.
     pub sim_rate: (u32, Duration),
+    /// The triggers beside the workload.
+    pub triggers: TriggerConfig,
 }
 
 impl SoakConfig {
@@ -60,6 +71,7 @@ impl SoakConfig {
             concurrency: 8,
             fault_p: 0.035,
             sim_rate: (40, Duration::from_secs(1)),
+            triggers: TriggerConfig::default(),
         }
     }
 }
@@ -102,10 +114,17 @@ pub struct SoakReport {
     pub comments_lost: usize,
     /// Extra copies of a note (must be 0).
     pub comment_duplicates: usize,
-    /// Note POSTs that ended `OutcomeUnknown` and were reconciled by reading the actions.
-    pub comments_reconciled: usize,
-    /// …of which the note turned out to be written already.
-    pub comments_found_on_reconcile: usize,
+    /// `add_comment` failures after a lost response whose look-up failed too (the note may or may not be
+    /// written; the driver re-runs the step, which duplicates it if it was): the bound on
+    /// `comment_duplicates`.
+    pub comment_unverified: usize,
+    /// `POST /api/Actions` the sim received (sim journal).
+    pub note_posts: usize,
+    /// …of which the sim applied and then dropped the connection (`drop_after_write`): the action had to
+    /// look for the note before sending it again.
+    pub note_posts_dropped: usize,
+    /// `GET /api/Actions` (only `add_comment`'s look-ups for a note whose response was lost).
+    pub note_lookups: usize,
     /// Tickets whose final priority/details are not the update's (must be 0).
     pub updates_missing: usize,
     /// Tickets not closed at the end (must be 0).
@@ -124,8 +143,12 @@ pub struct SoakReport {
     pub token_requests: usize,
     /// Token revocations performed.
     pub revocations: usize,
-    /// Wall time.
+    /// Wall time of the workload.
     pub elapsed: Duration,
+    /// Waits before a close for the triggers to have seen the ticket: total, longest.
+    pub close_waits: (Duration, Duration),
+    /// The trigger audit.
+    pub triggers: TriggerReport,
 }
 
 impl SoakReport {
@@ -180,11 +203,16 @@ impl SoakReport {
                 self.comment_duplicates.to_string(),
             ),
             (
-                "comment POSTs reconciled after OutcomeUnknown (found written)",
+                "add_comment errors after a lost response it could not check (re-run may duplicate)",
+                "0".into(),
+                self.comment_unverified.to_string(),
+            ),
+            (
+                "note POSTs; dropped after the write; note look-ups by add_comment",
                 "-".into(),
                 format!(
-                    "{} ({})",
-                    self.comments_reconciled, self.comments_found_on_reconcile
+                    "{}; {}; {}",
+                    self.note_posts, self.note_posts_dropped, self.note_lookups
                 ),
             ),
             (
@@ -221,9 +249,18 @@ impl SoakReport {
                 ),
             ),
             (
-                "wall time",
+                "wall time of the workload",
                 "-".into(),
                 format!("{:.1} s", self.elapsed.as_secs_f64()),
+            ),
+            (
+                "wait before a close for the triggers to see the ticket: mean; longest",
+                "-".into(),
+                format!(
+                    "{:.2} s; {:.2} s",
+                    self.close_waits.0.as_secs_f64() / self.tickets_created.max(1) as f64,
+                    self.close_waits.1.as_secs_f64()
+                ),
             ),
         ];
         for (a, b, c) in rows {
@@ -240,6 +277,8 @@ impl SoakReport {
             let short: String = m.chars().take(200).collect();
             let _ = writeln!(s, "  {n} x {short}");
         }
+        let _ = writeln!(s);
+        s.push_str(&self.triggers.table());
         s
     }
 }
@@ -249,15 +288,20 @@ struct Shared {
     ops: BTreeMap<&'static str, OpStats>,
     errors: BTreeMap<String, usize>,
     unclear: usize,
-    reconciled: usize,
-    found_on_reconcile: usize,
     search_misses: usize,
+    /// Tickets closed only after the triggers had seen them.
+    observable: BTreeSet<u64>,
+    comment_unverified: usize,
+    /// Time spent waiting for that: total, longest.
+    close_waits: (Duration, Duration),
 }
 
 struct Driver {
     ctx: Ctx,
     shared: Mutex<Shared>,
     closed: StatusId,
+    watch: Watch,
+    close_wait: Duration,
 }
 
 impl Driver {
@@ -296,40 +340,21 @@ impl Driver {
         None
     }
 
-    /// One note, exactly once: an `OutcomeUnknown` POST is followed by a read of the ticket's actions.
+    /// One note through the product's `add_comment` (re-run on an error like any step).
     async fn comment(&self, id: TicketId, marker: &str) {
-        let c = &self.ctx.client;
-        for _ in 0..STEP_TRIES {
-            self.note("add_comment", |o| o.attempted += 1);
-            let action = NewAction::new(id, OutcomeRef::Name("Private Note".into()))
-                .note(format!("Soak note {marker}"));
-            match c.add_action(action).send().await {
-                Ok(_) => {
-                    self.note("add_comment", |o| o.succeeded += 1);
-                    return;
-                }
-                Err(e) if e.kind() == ErrorKind::OutcomeUnknown => {
-                    self.error("add_comment", e.to_string());
-                    self.shared.lock().unwrap().reconciled += 1;
-                    let present = self
-                        .step("reconcile_comment", || async {
-                            let actions = c.list_actions(id).send().await?;
-                            Ok::<_, halo_api::Error>(
-                                actions
-                                    .iter()
-                                    .any(|a| a.note.as_deref().is_some_and(|n| n.contains(marker))),
-                            )
-                        })
-                        .await;
-                    if present == Some(true) {
-                        self.shared.lock().unwrap().found_on_reconcile += 1;
-                        return;
-                    }
-                }
-                Err(e) => self.error("add_comment", e.to_string()),
+        let input = json!({"ticket_id": id.get(), "comment": format!("Soak note {marker}"), "is_private": true});
+        self.step("add_comment", || async {
+            let r = AddComment.run(&self.ctx, input.clone()).await;
+            // add_note's look-up after a lost response failed, so the action could not tell whether the
+            // note was written; the re-run that follows is the one way the soak can duplicate a note.
+            if r.as_ref()
+                .is_err_and(|e| e.to_string().contains("Looking for the note"))
+            {
+                self.shared.lock().unwrap().comment_unverified += 1;
             }
-        }
-        self.note("add_comment", |o| o.gave_up += 1);
+            r
+        })
+        .await;
     }
 
     async fn case(&self, i: usize, comments: usize) {
@@ -371,6 +396,16 @@ impl Driver {
             .await;
         if found == Some(false) {
             self.shared.lock().unwrap().search_misses += 1;
+        }
+        let waited = Instant::now();
+        let seen = self.watch.wait_seen(id.get(), self.close_wait).await;
+        {
+            let mut s = self.shared.lock().unwrap();
+            let w = waited.elapsed();
+            s.close_waits = (s.close_waits.0 + w, s.close_waits.1.max(w));
+            if seen {
+                s.observable.insert(id.get());
+            }
         }
         self.step("close", || {
             c.update_ticket(TicketUpdate::new(id).status(self.closed))
@@ -425,10 +460,13 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
         .iter()
         .filter_map(|t| t["id"].as_u64())
         .collect();
+    let fleet = Fleet::start(&conn, cfg.triggers.clone()).await;
     let driver = Arc::new(Driver {
         ctx,
         shared: Mutex::default(),
         closed,
+        watch: fleet.watch(),
+        close_wait: fleet.close_wait(),
     });
 
     sim.journal().clear();
@@ -470,6 +508,24 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
         w.await.unwrap();
     }
     let elapsed = start.elapsed();
+    let shared = std::mem::take(&mut *driver.shared.lock().unwrap());
+    let created: BTreeSet<u64> = sim
+        .tickets()
+        .iter()
+        .filter_map(|t| t["id"].as_u64())
+        .filter(|id| !seeded.contains(id))
+        .collect();
+    let expect = Expect {
+        closed: created
+            .iter()
+            .copied()
+            .filter(|id| sim.ticket(*id).unwrap()["status_id"].as_u64() == Some(closed.get()))
+            .collect(),
+        created,
+        observable: shared.observable.clone(),
+        closed_status: closed.get(),
+    };
+    let trigger_report = fleet.finish(&expect, &sim).await;
     sim.faults().clear();
     sim.set_rate_limit(None);
 
@@ -478,6 +534,7 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
     let mut report = SoakReport {
         elapsed,
         revocations,
+        triggers: trigger_report,
         ..SoakReport::default()
     };
     for e in &journal {
@@ -499,6 +556,15 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
         if e.status == Some(401) {
             report.unauthorized += 1;
         }
+        if e.matches("POST /api/Actions") {
+            report.note_posts += 1;
+            report.note_posts_dropped += usize::from(
+                e.fault
+                    .as_deref()
+                    .is_some_and(|f| f.contains("drop_after_write")),
+            );
+        }
+        report.note_lookups += usize::from(e.matches("GET /api/Actions"));
     }
     let tickets: Vec<Value> = sim
         .tickets()
@@ -547,12 +613,11 @@ pub async fn run(cfg: SoakConfig) -> SoakReport {
             report.not_closed += 1;
         }
     }
-    let shared = std::mem::take(&mut *driver.shared.lock().unwrap());
     report.ops = shared.ops;
     report.errors = shared.errors;
     report.unclear_errors = shared.unclear;
-    report.comments_reconciled = shared.reconciled;
-    report.comments_found_on_reconcile = shared.found_on_reconcile;
+    report.close_waits = shared.close_waits;
+    report.comment_unverified = shared.comment_unverified;
     report.search_misses = shared.search_misses;
     sim.shutdown().await;
     report
