@@ -77,6 +77,15 @@ impl StepError {
         self
     }
 
+    /// Whether Halo or the network failed in a way that trying again later could fix (rate limited, server
+    /// error, timeout, transport), as opposed to a credential, permission or input problem.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.halo_kind,
+            Some("rate_limited" | "server" | "timeout" | "transport")
+        )
+    }
+
     /// Attaches data (Halo's message, the offending input name).
     pub fn with_data(mut self, data: impl Into<String>) -> Self {
         self.data = data.into();
@@ -147,6 +156,31 @@ impl std::error::Error for StepError {}
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transient_means_halo_or_the_network_may_recover() {
+        use halo_api::ErrorKind as K;
+        let kind = |k| {
+            StepError::plugin("c.", "a.")
+                .with_halo_kind(k)
+                .is_transient()
+        };
+        for k in [K::RateLimited, K::Server, K::Timeout, K::Transport] {
+            assert!(kind(k), "{k:?}");
+        }
+        for k in [
+            K::Auth,
+            K::Forbidden,
+            K::NotFound,
+            K::Validation,
+            K::Decode,
+            K::OutcomeUnknown,
+            K::Config,
+        ] {
+            assert!(!kind(k), "{k:?}");
+        }
+        assert!(!StepError::plugin("c.", "a.").is_transient());
+    }
 
     #[test]
     fn runtime_wording() {

@@ -65,6 +65,10 @@ async fn faults_kills_and_revocations_lose_and_duplicate_nothing() {
     assert!(t.caught_up, "the triggers did not catch up:\n{logs}");
     for (name, s) in &t.per_trigger {
         assert!(s.kills >= 1, "{name} was never killed");
+        assert_eq!(
+            s.exited, 0,
+            "{name} exited on its own: a fault must not end a trigger\n{logs}"
+        );
         assert!(
             s.resends() <= s.kills,
             "{name}: re-sends ({}) can only come from kills ({})",

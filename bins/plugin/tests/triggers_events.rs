@@ -380,3 +380,101 @@ async fn one_list_request_per_interval_and_details_only_for_changed_tickets() {
     );
     assert_eq!(terminate(&ws, &mut child).await, Some(0));
 }
+
+#[tokio::test]
+async fn a_halo_outage_at_start_is_waited_out() {
+    let sim = sim().await;
+    // More failures than halo-api's 4 attempts: the first start fails, the trigger waits an interval and
+    // starts again instead of exiting.
+    sim.faults()
+        .next(5, "GET /api/Status", halo_sim::Fault::status(503));
+    let disp = Dispatcher::start(0.0, 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path(), "outage");
+    let msg = start_message(
+        "ticket_created",
+        "to",
+        fast(json!({})),
+        &connection(&sim),
+        &disp.url,
+    );
+    let mut child = spawn(&["run"], &ws, &msg, false).await;
+    wait_for(Duration::from_secs(60), "state file", || {
+        state(&ws, "to").is_some()
+    })
+    .await;
+    assert!(
+        stderr(&ws).contains("Starting ticket_created failed"),
+        "{}",
+        stderr(&ws)
+    );
+    let t = new_ticket(&sim, "after the outage");
+    wait_for(WAIT, "the event", || !disp.outputs("to").is_empty()).await;
+    assert_eq!(terminate(&ws, &mut child).await, Some(0), "{}", stderr(&ws));
+    assert_eq!(disp.outputs("to")[0]["ticket"]["id"], json!(t));
+}
+
+#[tokio::test]
+async fn terminate_during_a_start_outage_leaves_no_state_behind() {
+    let sim = sim().await;
+    sim.faults()
+        .with_probability(1.0, "GET /api/Status", halo_sim::Fault::status(503));
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path(), "outage-stop");
+    let msg = start_message(
+        "ticket_created",
+        "ts",
+        fast(json!({})),
+        &connection(&sim),
+        "http://127.0.0.1:9/",
+    );
+    let mut child = spawn(&["run"], &ws, &msg, false).await;
+    wait_for(Duration::from_secs(60), "a failed start", || {
+        stderr(&ws).contains("Starting ticket_created failed")
+    })
+    .await;
+    assert_eq!(terminate(&ws, &mut child).await, Some(0), "{}", stderr(&ws));
+    assert!(
+        state(&ws, "ts").is_none(),
+        "a trigger that never started must not write a state it would later resume from"
+    );
+    assert!(!ws.join("tmp").join("terminate_trigger.flag").exists());
+}
+
+#[tokio::test]
+async fn a_permission_failure_at_start_ends_the_trigger() {
+    let sim = sim().await;
+    sim.faults()
+        .next(1, "GET /api/Status", halo_sim::Fault::status(403));
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path(), "forbidden");
+    let msg = start_message(
+        "ticket_created",
+        "tf",
+        fast(json!({})),
+        &connection(&sim),
+        "http://127.0.0.1:9/",
+    );
+    let mut child = spawn(&["run"], &ws, &msg, true).await;
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{}", stderr(&ws));
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .await
+        .unwrap();
+    let env: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        env["body"]["exception"]["cause"]
+            .as_str()
+            .unwrap()
+            .contains("403"),
+        "{env}"
+    );
+}

@@ -9,6 +9,10 @@
 //! dispatcher answered 2xx (state written again right after), so a crash can at worst re-send the one
 //! event whose acceptance was not yet recorded — with the same `event_id`.
 //!
+//! Start: statuses (and `/Agent/me`), then the state file or a baseline of the open tickets; a transient
+//! Halo failure there is waited out one interval at a time (halo-api has already retried), other errors end
+//! the trigger.
+//!
 //! Request share: 1 list request per interval + 1 detail request per changed ticket (×2 with
 //! `exclude_own_changes`). At the default 60 s interval that is 5 list requests per 5 minutes, 1.7 % of
 //! Halo's 300-per-5-minutes budget, plus one request per ticket change.
@@ -96,38 +100,74 @@ pub async fn run(
         statuses: Vec::new(),
         settings,
     };
-    engine.statuses = mapping::statuses(ctx).await?;
-    if engine.settings.exclude_own_changes {
-        let me = ctx
-            .client
-            .get_agent_me()
-            .send()
-            .await
-            .map_err(|e| from_api(&e, "reading the API agent (/Agent/me)"))?;
-        tracing::info!(
-            "Changes attributed to the plugin's API agent {} ({}) are not reported",
-            me.id,
-            me.name.as_deref().unwrap_or_default()
-        );
-        engine.me = Some(me.id);
-    }
-    match loaded {
-        Loaded::State(s) => {
-            tracing::info!(
-                "Resuming {name} from {}: watermark {:?}, {} pending, {} delivered so far",
-                engine.path.display(),
-                s.watermark,
-                s.pending.len(),
-                s.delivered
-            );
-            engine.state = *s;
+    let mut loaded = Some(loaded);
+    loop {
+        match engine.start(&mut loaded).await {
+            Ok(()) => break,
+            Err(e) if e.is_transient() => {
+                tracing::warn!(
+                    "Starting {name} failed: {e}; trying again in {} s",
+                    engine.settings.interval.as_secs()
+                );
+                if let Flow::Stop = engine.sleep(engine.settings.interval).await {
+                    // Nothing was built or resumed yet: the state file on disk (if any) stays as it is.
+                    return match loaded {
+                        Some(_) => engine.remove_flag(),
+                        None => engine.terminate(),
+                    };
+                }
+            }
+            Err(e) => return Err(e),
         }
-        Loaded::Fresh => engine.init().await?,
     }
     engine.run_loop().await
 }
 
 impl Engine<'_> {
+    /// Reads what the loop needs (statuses, the API agent) and resumes or builds the state. `loaded` is taken
+    /// only once the state is in place, so a start that failed on a transient Halo error can simply be
+    /// called again.
+    async fn start(&mut self, loaded: &mut Option<Loaded>) -> Result<(), StepError> {
+        let name = self.settings.kind.name();
+        if self.statuses.is_empty() {
+            self.statuses = mapping::statuses(self.ctx).await?;
+        }
+        if self.settings.exclude_own_changes && self.me.is_none() {
+            let me = self
+                .ctx
+                .client
+                .get_agent_me()
+                .send()
+                .await
+                .map_err(|e| from_api(&e, "reading the API agent (/Agent/me)"))?;
+            tracing::info!(
+                "Changes attributed to the plugin's API agent {} ({}) are not reported",
+                me.id,
+                me.name.as_deref().unwrap_or_default()
+            );
+            self.me = Some(me.id);
+        }
+        match loaded.take() {
+            Some(Loaded::State(s)) => {
+                tracing::info!(
+                    "Resuming {name} from {}: watermark {:?}, {} pending, {} delivered so far",
+                    self.path.display(),
+                    s.watermark,
+                    s.pending.len(),
+                    s.delivered
+                );
+                self.state = *s;
+            }
+            Some(Loaded::Fresh) => {
+                if let Err(e) = self.init().await {
+                    *loaded = Some(Loaded::Fresh);
+                    return Err(e);
+                }
+            }
+            None => {}
+        }
+        Ok(())
+    }
     async fn init(&mut self) -> Result<(), StepError> {
         let now = Utc::now();
         self.state = State::new(self.settings.kind.name(), now);
@@ -180,6 +220,14 @@ impl Engine<'_> {
 
     fn stop_requested(&self) -> bool {
         self.flag.exists()
+    }
+
+    fn remove_flag(&self) -> Result<(), StepError> {
+        if let Err(e) = std::fs::remove_file(&self.flag) {
+            tracing::warn!("Could not remove {}: {e}", self.flag.display());
+        }
+        tracing::info!("Terminate flag found before the trigger had started; stopping");
+        Ok(())
     }
 
     fn terminate(&self) -> Result<(), StepError> {
