@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 9 (docs/benchmarks.md) and prints their figures. Run one by one on the 2-core
-# machine they took about 45 s (overhead), 2.5 min (client_figures; the rate-budget part is ~110 s by design),
+# machine they took about 45 s (overhead), 30 s (model parse), 2.5 min (client_figures; the rate-budget part is ~110 s by design),
 # 25 s (plugin speed), 15 s (sim throughput) and 1.5-2 min (soak): ~6 minutes once the bench profile is built.
 # A cold bench-profile build of the workspace comes on top (it took 22 min here while others were building).
 #
@@ -21,7 +21,7 @@ free -h | sed -n 1,2p
 echo "rustc: $(rustc --version)"
 
 echo "== build (bench profile)"
-cargo bench --locked -p halo-api -p halo-sim -p haloitsm-plugin --no-run 2>&1 | tail -3
+cargo bench --locked -p halo-model -p halo-api -p halo-sim -p haloitsm-plugin --no-run 2>&1 | tail -3
 
 run() {
     local name=$1
@@ -39,6 +39,7 @@ run() {
 
 status=0
 run overhead cargo bench --locked -p halo-api --bench overhead || status=1
+run model_parse cargo bench --locked -p halo-model --bench parse || status=1
 run client_figures cargo bench --locked -p halo-api --bench client_figures || status=1
 run plugin_speed cargo bench --locked -p haloitsm-plugin --bench speed || status=1
 run sim_throughput cargo bench --locked -p halo-sim --bench throughput || status=1

@@ -51,6 +51,38 @@ fn runbook_lists_every_metric() {
 }
 
 #[test]
+fn troubleshooting_covers_every_help_md_item() {
+    let text = doc("docs/troubleshooting.md");
+    // One phrase per help.md item, in order, that its section in troubleshooting.md must contain. A new help.md
+    // item fails this test until it gets a phrase here and a section there.
+    let phrases = [
+        "invalid_client",
+        "invalid_scope",
+        "HTTP 403",
+        "Rate Limit",
+        "case-insensitively",
+        "Payload URL is the API trigger's URL",
+        "Basic credentials alone are not accepted by the API trigger",
+        "Exclude Own Changes",
+    ];
+    assert_eq!(
+        phrases.len(),
+        plugin::TROUBLESHOOTING.len(),
+        "help.md's troubleshooting items changed: give each a phrase here and a section in docs/troubleshooting.md"
+    );
+    for (item, phrase) in plugin::TROUBLESHOOTING.iter().zip(phrases) {
+        assert!(
+            item.contains(phrase.trim_start_matches("HTTP ")),
+            "the phrase {phrase:?} does not belong to the help.md item {item:?}"
+        );
+        assert!(
+            text.contains(phrase),
+            "docs/troubleshooting.md lacks the help.md item {item:?} (phrase {phrase:?})"
+        );
+    }
+}
+
+#[test]
 fn troubleshooting_covers_every_error_kind() {
     let text = doc("docs/troubleshooting.md");
     let kinds = [
