@@ -34,6 +34,7 @@ mod ratelimit;
 mod request;
 mod routes;
 mod seed;
+mod seed_check;
 mod server;
 mod state;
 mod store;

@@ -1,6 +1,6 @@
 //! `halo-sim`: run a simulated HaloITSM tenant on a local port and print its URLs and credentials.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -12,8 +12,9 @@ use halo_sim::{FaultProfile, RateLimitConfig, Seed, SimConfig, SimServer, Webhoo
 #[derive(Debug, Parser)]
 #[command(name = "halo-sim", version)]
 struct Args {
-    /// Listen address (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:0")]
+    /// Listen address as IP:PORT or HOST:PORT (a host name is resolved and its first address used; port 0
+    /// picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0", value_parser = parse_addr)]
     addr: SocketAddr,
     /// Hosted tenant name (required as ?tenant= on the token URL). Use --self-hosted for none.
     #[arg(long, default_value = "demo")]
@@ -69,6 +70,29 @@ struct Args {
     /// Where to write the generated certificate (PEM) with `--tls`
     #[arg(long, requires = "tls")]
     cert_out: Option<std::path::PathBuf>,
+}
+
+/// `--addr`: an `IP:PORT` as is, else `HOST:PORT` resolved (the first address wins).
+fn parse_addr(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = s.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let usage = "use HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080 (port 0 picks a free port)";
+    let Some((host, port)) = s.rsplit_once(':') else {
+        return Err(format!("'{s}' has no port; {usage}"));
+    };
+    if host.is_empty() {
+        return Err(format!("'{s}' has no host; {usage}"));
+    }
+    if port.parse::<u16>().is_err() {
+        return Err(format!("'{port}' is not a port number (0-65535); {usage}"));
+    }
+    let mut addrs = s
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve '{host}': {e}; {usage}"))?;
+    addrs
+        .next()
+        .ok_or_else(|| format!("'{host}' resolves to no address; {usage}"))
 }
 
 fn parse_rate_limit(s: &str, retry_after: bool) -> Result<Option<RateLimitConfig>> {
@@ -183,4 +207,34 @@ async fn main() -> Result<()> {
         .context("waiting for Ctrl-C")?;
     sim.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::parse_addr;
+
+    #[test]
+    fn addr_takes_ip_and_port_as_is() {
+        assert_eq!(
+            parse_addr("127.0.0.1:8080").unwrap().to_string(),
+            "127.0.0.1:8080"
+        );
+        assert_eq!(parse_addr("[::1]:0").unwrap().to_string(), "[::1]:0");
+    }
+
+    #[test]
+    fn addr_resolves_a_host_name_to_a_loopback_address() {
+        let addr = parse_addr("localhost:8080").unwrap();
+        assert!(addr.ip().is_loopback(), "{addr}");
+        assert_eq!(addr.port(), 8080);
+    }
+
+    #[test]
+    fn addr_without_a_port_or_with_a_bad_one_says_how_to_write_it() {
+        for bad in ["localhost", "localhost:http", "localhost:70000", ":8080"] {
+            let err = parse_addr(bad).unwrap_err();
+            assert!(err.contains("HOST:PORT"), "{bad}: {err}");
+        }
+    }
 }

@@ -7,20 +7,29 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// A tenant's data. Every record is kept as Halo JSON (`serde_json::Value` objects), so a seed file may carry
-/// any extra fields; the sim echoes them.
+/// A tenant's data. Every record is kept as Halo JSON (`serde_json::Value` objects), so a record may carry
+/// any extra fields; the sim echoes them. Top-level keys are fixed: a misspelt one (`"statuss"`) is an error,
+/// not a silently ignored section.
 ///
 /// Required shape: records are objects with an integer `id` (priorities: GUID `id` plus integer `slaid` and
 /// `priorityid`). Statuses may carry `"is_closed": true` — the sim's way of knowing which statuses close a
 /// ticket (real Halo has no such field; see the README).
 ///
+/// References between records must resolve ([`Seed::validate`]): the default ticket types start tickets in
+/// status 1 and reopen them in 2, and the default "Close" outcome moves them to 9, so statuses replacing the
+/// default ones keep those ids (or the seed replaces `ticket_types` and `outcomes` too).
+///
 /// ```
-/// let seed = halo_sim::Seed::from_json(r#"{"statuses":[{"id":10,"name":"Open"},{"id":20,"name":"Done","is_closed":true}]}"#).unwrap();
-/// assert_eq!(seed.statuses.len(), 2);
+/// let seed = halo_sim::Seed::from_json(r#"{"statuses":[{"id":1,"name":"Open"},{"id":2,"name":"Working"},
+///     {"id":3,"name":"Waiting"},{"id":9,"name":"Done","is_closed":true}]}"#).unwrap();
+/// assert_eq!(seed.statuses.len(), 4);
 /// assert!(!seed.agents.is_empty(), "missing sections fall back to the default tenant");
+///
+/// let err = halo_sim::Seed::from_json(r#"{"statuses":[{"id":10,"name":"Open"}]}"#).unwrap_err();
+/// assert!(err.to_string().contains("ticket_types[0].initial_status"), "{err}");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Seed {
     /// `GET /Status`.
@@ -75,9 +84,10 @@ pub enum SeedError {
         /// Cause.
         source: std::io::Error,
     },
-    /// Not valid JSON for a seed.
+    /// Not valid JSON for a seed, or a top-level key that is not a seed key.
     #[error(
-        "seed is not valid JSON: {0}. It must be an object like {{\"statuses\": [...], \"agents\": [...]}}"
+        "seed is not usable: {0}. It must be a JSON object like {{\"statuses\": [...], \"agents\": [...]}} \
+         whose keys are seed keys (see the halo-sim README, \"Seed files\")"
     )]
     Json(#[from] serde_json::Error),
     /// Structurally wrong record.
@@ -88,6 +98,15 @@ pub enum SeedError {
         /// Index in the section.
         index: usize,
         /// What is wrong and how to fix it.
+        problem: String,
+    },
+    /// A key refers to a record the seed does not have (an agent, status, ticket type, SLA, priority, team,
+    /// client or site).
+    #[error("seed key '{key}' {problem}")]
+    Reference {
+        /// The key at fault, e.g. `api_agent_id` or `ticket_types[0].initial_status`.
+        key: String,
+        /// What it refers to, the ids (or names) that exist, and how to fix it.
         problem: String,
     },
 }
@@ -110,7 +129,10 @@ impl Seed {
         Self::from_json(&text)
     }
 
-    /// Check every record has the id shape the sim relies on.
+    /// Check every record has the id shape the sim relies on, and every reference between records (the API
+    /// and unassigned agents, the default ticket type, each ticket type's statuses, SLA, priority, team and
+    /// agent, each outcome's new status, each priority's SLA, each site's client, each user's site and client)
+    /// points at a record that exists.
     pub fn validate(&self) -> Result<(), SeedError> {
         let sections: [(&'static str, &Vec<Value>); 12] = [
             ("statuses", &self.statuses),
@@ -165,7 +187,7 @@ impl Seed {
                 });
             }
         }
-        Ok(())
+        crate::seed_check::check_references(self)
     }
 
     /// The default tenant (what [`Seed::default`] returns).
@@ -513,5 +535,34 @@ mod tests {
         let err = Seed::from_json(r#"{"statuses":[{"name":"x"}]}"#).unwrap_err();
         assert!(err.to_string().contains("statuses"), "{err}");
         assert!(Seed::from_json("[1]").is_err());
+    }
+
+    #[test]
+    fn misspelt_top_level_key_is_refused_with_the_valid_keys() {
+        let err = Seed::from_json(r#"{"statuss": [{"id": 1, "name": "New"}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `statuss`"), "{err}");
+        assert!(err.contains("`statuses`"), "names the valid keys: {err}");
+    }
+
+    #[test]
+    fn extra_fields_inside_records_are_still_kept() {
+        let seed = Seed::from_json(
+            r#"{"teams": [{"id": 1, "name": "1st Line Support", "x_flag": 1},
+            {"id": 2, "name": "2nd Line Support"}, {"id": 3, "name": "Infrastructure"},
+            {"id": 4, "name": "Security Operations"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(seed.teams[0]["x_flag"], 1);
+    }
+
+    #[test]
+    fn from_json_checks_references() {
+        let err = Seed::from_json(r#"{"default_ticket_type_id": 77}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("seed key 'default_ticket_type_id'"), "{err}");
+        assert!(err.contains("existing ids: 1, 2, 3, 4, 21"), "{err}");
     }
 }

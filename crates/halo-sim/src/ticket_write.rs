@@ -237,7 +237,8 @@ fn create(
     {
         t.insert("team".into(), json!(team));
     }
-    // Users decide site and client unless those are posted too.
+    // Users decide site and client unless those are posted too. Real Halo requires a site_id whenever a user
+    // is set (halo-api.md §4.4, §11.17); the sim fills it from the user instead — see the README's deviations.
     resolve_user_lookup(store, &mut input);
     if let Some(uid) = int_of(&input, "user_id").filter(|u| *u > 0)
         && let Some(u) = store.user(uid)
@@ -630,6 +631,11 @@ pub(crate) fn strip_html(html: &str) -> String {
     out.trim().to_owned()
 }
 
+/// `source` of a ticket created without one. halo-api.md §4.4 / §11.17: API-created tickets are recorded as
+/// "Manual"; the reference gives no id for "Manual" but says 0 is Email, so 0 is wrong. 3 is the `source` of
+/// the one captured real API create response (S5) — UNCERTAIN as the id of "Manual" (see the README).
+const MANUAL_SOURCE: i64 = 3;
+
 /// A new ticket with Halo's defaults and sentinels (shape from a captured create response).
 fn template(store: &Store, now: &DateTime<Utc>, id: u64) -> Obj {
     let n = now_s(now);
@@ -651,7 +657,7 @@ fn template(store: &Store, now: &DateTime<Utc>, id: u64) -> Obj {
         "auditdate": SENTINEL_1899, "reviewed_date": SENTINEL_1899, "laststatuschangestatusdate": SENTINEL_1899,
         "orionacknowledgedate": SENTINEL_1900, "organisation_id": 1, "department_id": 0, "emailtolist": "",
         "emailcclist": "", "workflow_id": 0, "workflow_step": 0, "is_vip": false, "isimportantcontact": false,
-        "inactive": false, "impact": 0, "urgency": 0, "impactlevel": 0, "source": 0, "userdef1": "",
+        "inactive": false, "impact": 0, "urgency": 0, "impactlevel": 0, "source": MANUAL_SOURCE, "userdef1": "",
         "userdef2": "", "userdef3": "", "userdef4": "", "userdef5": "", "parent_id": 0,
         "customfields": customfields::empty_ticket_fields(store), "tags": [], "ticket_tags": "",
         "guid": uuid::Uuid::new_v4().to_string(), "key": uuid::Uuid::new_v4().to_string(),

@@ -175,6 +175,7 @@ async fn another_seed_models_a_tenant_with_different_ids() {
             "statuses": [{"id": 10, "name": "Open"}, {"id": 28, "name": "Resolved", "is_closed": true}],
             "ticket_types": [{"id": 36, "name": "General Purpose", "default_sla": 1, "default_priority": 4,
                               "default_team": "1st Line Support", "initial_status": 10, "tenant_flag": "kept"}],
+            "outcomes": [{"id": 7, "outcome": "Internal Note"}, {"id": 6, "outcome": "Close", "newstatus": 28}],
             "default_ticket_type_id": 36,
             "first_ticket_id": 9499,
             "tickets": [{"id": 500, "summary": "seeded", "status_id": 10}]
@@ -213,6 +214,22 @@ async fn another_seed_models_a_tenant_with_different_ids() {
             .await
             .status(),
         400
+    );
+}
+
+#[tokio::test]
+async fn start_refuses_a_seed_whose_references_do_not_resolve() {
+    let mut seed = Seed::default();
+    seed.api_agent_id = 42;
+    let err = halo_sim::SimServer::start(SimConfig::default().with_seed(seed))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("api_agent_id")
+            && err.contains("agent 42")
+            && err.contains("existing ids: 1, 3"),
+        "{err}"
     );
 }
 

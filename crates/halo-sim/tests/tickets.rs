@@ -63,6 +63,20 @@ async fn create_fills_defaults_dates_and_sentinels() {
 }
 
 #[tokio::test]
+async fn source_defaults_to_manual_not_email_and_a_posted_source_is_kept() {
+    let sim = common::start().await;
+    let t = sim
+        .post_json("/api/Tickets", json!([{"summary": "from the API"}]))
+        .await;
+    // halo-api.md §4.4: API-created tickets are "Manual" unless a source is sent; 0 is Email.
+    assert_eq!(t["source"], 3, "the sim's id for Manual");
+    let t = sim
+        .post_json("/api/Tickets", json!([{"summary": "by mail", "source": 0}]))
+        .await;
+    assert_eq!(t["source"], 0);
+}
+
+#[tokio::test]
 async fn post_array_returns_last_object_or_all_with_returnall() {
     let sim = common::start().await;
     let r = sim
