@@ -8,6 +8,9 @@ use haloitsm_plugin::connection::Connections;
 use serde_json::json;
 use sync_support::{connection, custom_field, ok, run, sim, sim_with, tickets_with_key};
 
+/// What add_comment appends to every note by default (the origin marker).
+const FOOTER: &str = "<p>[InsightConnect]</p>";
+
 #[tokio::test]
 async fn creates_under_dropped_responses_make_no_duplicates() {
     let sim = sim().await;
@@ -256,7 +259,7 @@ async fn notes_under_dropped_responses_are_added_once_each() {
         let same: Vec<_> = sim
             .actions(id)
             .into_iter()
-            .filter(|a| a["note_html"] == json!(text) || a["note"] == json!(text))
+            .filter(|a| a["note_html"] == json!(format!("{text}{FOOTER}")))
             .collect();
         assert_eq!(same.len(), 1, "note {i} stored once: {same:#?}");
         assert_eq!(
@@ -306,7 +309,7 @@ async fn a_note_lost_before_halo_saw_it_is_sent_again_and_stored_once() {
     let stored = sim
         .actions(id)
         .into_iter()
-        .filter(|a| a["note_html"] == json!("Isolated host"))
+        .filter(|a| a["note_html"] == json!(format!("Isolated host{FOOTER}")))
         .count();
     assert_eq!(stored, 1);
     sim.faults()
@@ -323,4 +326,79 @@ async fn a_note_lost_before_halo_saw_it_is_sent_again_and_stored_once() {
     assert!(text.contains("lost its response"), "{text}");
     assert!(text.contains("the note was not added"), "{text}");
     sim.faults().clear();
+}
+
+#[tokio::test]
+async fn a_rerun_with_the_same_note_key_returns_the_note_instead_of_adding_it() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    let id = sim
+        .upsert_ticket(json!({"summary": "Keyed notes"}))
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    let input = json!({"ticket_id": id, "comment": "Alert 7 contained", "note_key": "alert-7"});
+    let first = ok(&conns, &conn, "add_comment", input.clone()).await;
+    assert_eq!(first["added"], true);
+    // Whatever the first run reported (here success; under faults possibly an error after the write), the
+    // re-run looks for the key before writing.
+    let again = ok(&conns, &conn, "add_comment", input).await;
+    assert_eq!(again["added"], false);
+    assert_eq!(again["comment_id"], first["comment_id"]);
+    let keyed: Vec<_> = sim
+        .actions(id)
+        .into_iter()
+        .filter(|a| {
+            a["note_html"]
+                .as_str()
+                .is_some_and(|n| n.contains("[note:alert-7]"))
+        })
+        .collect();
+    assert_eq!(keyed.len(), 1, "{keyed:#?}");
+    assert_eq!(sim.journal().count("POST /api/Actions"), 1);
+    // Another key on the same ticket is another note.
+    let other = ok(
+        &conns,
+        &conn,
+        "add_comment",
+        json!({"ticket_id": id, "comment": "Alert 7 contained", "note_key": "alert-8"}),
+    )
+    .await;
+    assert_eq!(other["added"], true);
+    assert_eq!(sim.journal().count("POST /api/Actions"), 2);
+}
+
+#[tokio::test]
+async fn bad_note_keys_and_an_unmarked_keyed_note_are_input_errors() {
+    let sim = sim().await;
+    let conn = connection(&sim);
+    let conns = Connections::default();
+    let id = sim.upsert_ticket(json!({"summary": "Bad keys"})).unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    for input in [
+        json!({"ticket_id": id, "comment": "x", "note_key": "two words"}),
+        json!({"ticket_id": id, "comment": "x", "note_key": "a]b"}),
+        json!({"ticket_id": id, "comment": "x", "note_key": "k", "origin_marker": false}),
+    ] {
+        let (status, body) = run(&conns, &conn, "add_comment", input.clone()).await;
+        assert_eq!(status, 400, "{input} -> {body}");
+        assert!(body.to_string().contains("note_key"), "{body}");
+    }
+    assert_eq!(sim.journal().count("POST /api/Actions"), 0);
+    // Without a key the marker can be turned off: the note is stored as given.
+    let out = ok(
+        &conns,
+        &conn,
+        "add_comment",
+        json!({"ticket_id": id, "comment": "To the end user", "is_private": false, "origin_marker": false}),
+    )
+    .await;
+    assert_eq!(out["added"], true);
+    assert!(
+        sim.actions(id)
+            .iter()
+            .any(|a| a["note_html"] == json!("To the end user"))
+    );
 }

@@ -1,5 +1,6 @@
 //! `add_comment` (a note through `/api/Actions`: public or private, outcome by name or id, optional
-//! status change) and `list_comments`.
+//! status change, the origin marker, an optional note key that makes a re-run find its note) and
+//! `list_comments`.
 
 use chrono::{DateTime, Utc};
 use futures::FutureExt as _;
@@ -13,6 +14,7 @@ use super::{Action, StepResult, output, resolve};
 use crate::connection::Ctx;
 use crate::errors::StepError;
 use crate::spec::{ComponentSpec, Field};
+use crate::sync::marker;
 
 fn action_example() -> Value {
     json!({"id": 3, "ticket_id": 1042, "outcome": "Private Note", "note": "<p>Containment started</p>",
@@ -43,10 +45,28 @@ impl Action for AddComment {
                 .example("Private Note"),
                 Field::new("status", "Status", "string", "Status ID or name to move the ticket to with this note")
                     .example("In Progress"),
+                Field::new(
+                    "note_key",
+                    "Note Key",
+                    "string",
+                    "A stable key for this note, such as the alert ID; when a note with this key is already on the ticket it is returned and no second note is added, so a re-run step never duplicates its note",
+                )
+                .example("rrn:alerts:us:1a2b:alert:1:7f3c"),
+                Field::new(
+                    "origin_marker",
+                    "Origin Marker",
+                    "boolean",
+                    "Append [InsightConnect] to the note so triggers and Parse Webhook recognise it as the plugin's own and workflows do not echo it; required for Note Key",
+                )
+                .default(true)
+                .example(true),
             ],
             output: vec![
                 Field::new("success", "Success", "boolean", "Whether the note was added").required().example(true),
                 Field::new("comment_id", "Comment ID", "integer", "ID of the new note within the ticket").example(3),
+                Field::new("added", "Added", "boolean", "False when a note with the same Note Key was already on the ticket and was returned instead")
+                    .required()
+                    .example(true),
                 Field::new("comment", "Comment", "action", "The note as Halo stored it").example(action_example()),
             ],
         }
@@ -61,18 +81,89 @@ impl Action for AddComment {
                 Some(o) => OutcomeRef::Id(resolve::outcome(ctx, "outcome", &o).await?),
                 None => default_outcome(ctx, private).await?,
             };
-            let mut a = NewAction::new(id, outcome).note_html(inp.str("comment").unwrap_or_default()).hidden_from_user(private);
+            let key = note_key(&inp)?;
+            let mark = inp.bool_or("origin_marker", true);
+            if key.is_some() && !mark {
+                return Err(StepError::client(
+                    "Input 'note_key' needs 'origin_marker'",
+                    "Leave Origin Marker on when you give a Note Key: the key is written beside the marker.",
+                ));
+            }
+            if let Some(k) = &key
+                && let Some(found) = find_keyed(ctx, id, k).await?
+            {
+                tracing::info!(
+                    "Note {} with key {k} is already on ticket {id}; not adding it again",
+                    found.id.unwrap_or_default()
+                );
+                return Ok(comment_output(&found, id, false));
+            }
+            let mut text = inp.str("comment").unwrap_or_default();
+            if mark {
+                text.push_str(&marker::note_footer(key.as_deref()));
+            }
+            let mut a = NewAction::new(id, outcome).note_html(text).hidden_from_user(private);
             if let Some(s) = inp.str("status") {
                 let sid: StatusId = resolve::status(ctx, "status", &s).await?;
                 a = a.new_status(sid);
             }
             a.validate().map_err(|e| invalid(&e))?;
             let added = add_note(ctx, a, id).await?;
-            let out = output::action(&added, id.get());
-            Ok(json!({"success": true, "comment_id": out.get("id").cloned().unwrap_or(json!(0)), "comment": out}))
+            Ok(comment_output(&added, id, true))
         }
         .boxed()
     }
+}
+
+fn comment_output(a: &halo_model::Action, ticket: TicketId, added: bool) -> Value {
+    let out = output::action(a, ticket.get());
+    json!({"success": true, "added": added, "comment_id": out.get("id").cloned().unwrap_or(json!(0)), "comment": out})
+}
+
+fn note_key(inp: &Input) -> Result<Option<String>, StepError> {
+    let Some(k) = inp.str("note_key") else {
+        return Ok(None);
+    };
+    marker::check_note_key(&k)
+        .map(|k| Some(k.to_string()))
+        .map_err(|why| {
+            StepError::client(
+                format!("Input 'note_key' is invalid: {why}"),
+                "Give a short, stable key such as the alert ID.",
+            )
+        })
+}
+
+/// The note on the ticket that carries the key's marker, if any (any age: the key, not the time, says it
+/// is this step's note).
+async fn find_keyed(
+    ctx: &Ctx,
+    id: TicketId,
+    key: &str,
+) -> Result<Option<halo_model::Action>, StepError> {
+    let wanted = marker::note_marker(key);
+    let list = ctx
+        .client
+        .list_actions(id)
+        .include_html_note(true)
+        .send()
+        .await
+        .map_err(|e| {
+            ticket_error(
+                &e,
+                id,
+                &format!("looking for the note with key {key} on ticket {id}"),
+            )
+        })?;
+    Ok(list
+        .into_iter()
+        .filter(|a| {
+            [a.note_html.as_deref(), a.note.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|n| n.contains(&wanted))
+        })
+        .min_by_key(|a| a.id.unwrap_or_default()))
 }
 
 /// Sends a note at most once per attempt; when a response is lost after the request left (`OutcomeUnknown`),

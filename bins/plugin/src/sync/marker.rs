@@ -5,6 +5,8 @@
 //!   when the tenant has it, holds the same key as the authoritative value).
 //! - The origin marker on every note the plugin writes, so triggers and workflows can tell the plugin's
 //!   own notes apart and never echo them back.
+//! - The note-key marker `[note:<key>]` beside it when `add_comment` is given a `note_key`, so a re-run
+//!   step finds its note instead of writing it again.
 
 use halo_model::ticket_write::MAX_SUMMARY_CHARS;
 
@@ -80,6 +82,36 @@ pub fn has_marker(summary: &str, key: &str) -> bool {
     summary.contains(&external_marker(key))
 }
 
+/// The paragraph appended to a note the plugin writes: the origin marker, and the note-key marker when
+/// there is a key (checked with [`check_note_key`], so it needs no HTML escaping).
+///
+/// ```
+/// use haloitsm_plugin::sync::marker::note_footer;
+/// assert_eq!(note_footer(None), "<p>[InsightConnect]</p>");
+/// assert_eq!(note_footer(Some("alert-7")), "<p>[InsightConnect] [note:alert-7]</p>");
+/// ```
+pub fn note_footer(key: Option<&str>) -> String {
+    match key {
+        Some(k) => format!("<p>{ORIGIN_MARKER} {}</p>", note_marker(k)),
+        None => format!("<p>{ORIGIN_MARKER}</p>"),
+    }
+}
+
+/// `[note:<key>]`.
+pub fn note_marker(key: &str) -> String {
+    format!("[note:{key}]")
+}
+
+/// Checks a note key: an external key (see [`check_key`]) that also has no HTML-special characters or
+/// white space inside, so it reads back the same from `note` and `note_html`.
+pub fn check_note_key(key: &str) -> Result<&str, String> {
+    let key = check_key(key).map_err(|e| e.replace("external key", "note key"))?;
+    if key.contains(['<', '>', '&', '"', '\'', ' ', '\t']) {
+        return Err("the note key must not contain spaces, quotes or any of < > &".into());
+    }
+    Ok(key)
+}
+
 /// Whether a note was written by the plugin.
 pub fn is_own_note(note: &str) -> bool {
     note.contains(ORIGIN_MARKER)
@@ -96,6 +128,16 @@ mod tests {
         assert!(check_key("a]b").is_err());
         assert!(check_key(&"k".repeat(181)).is_err());
         assert_eq!(check_key(" rrn:x ").unwrap(), "rrn:x");
+    }
+
+    #[test]
+    fn note_keys_are_checked() {
+        assert_eq!(check_note_key(" rrn:idr:1 ").unwrap(), "rrn:idr:1");
+        for bad in ["", "a b", "a]b", "<x>", "a&b", "a\"b", "a\nb"] {
+            assert!(check_note_key(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_note_key(" ").unwrap_err().contains("note key"));
+        assert!(is_own_note(&note_footer(Some("k"))));
     }
 
     #[test]

@@ -7,17 +7,18 @@
 //! 1. create by external key (`actions::upsert::upsert`, which searches before re-sending a create whose
 //!    outcome is unknown);
 //! 2. update the ticket (priority and details, `update_ticket`: idempotent, retried by halo-api);
-//! 3. `comments` notes through the `add_comment` action, which itself looks for a note whose POST lost its
-//!    response before sending it again (and gives up with a clear error after 3 lost responses);
+//! 3. `comments` notes through the `add_comment` action with a `note_key` each: the action first looks for
+//!    the key, and looks for a note whose POST lost its response before sending it again (giving up with a
+//!    clear error after 3 lost responses);
 //! 4. a search by the ticket's key marker;
 //! 5. a close (status change to the tenant's closed status), once the triggers have seen the ticket so the
 //!    close is observable by a poller.
 //!
 //! Any step that fails with an error is re-run by the driver (at most [`STEP_TRIES`] times), as a workflow re-runs a
-//! failed step; every error message is kept for the report. A re-run of `add_comment` after the action gave up
-//! could duplicate a note that was in fact written: the audit counts notes in the store, so that would show as a
-//! duplicate. Faults: probabilistic 500/502/503, added latency, connections dropped before handling (all `/api`
-//! requests, the triggers' included) and after the write (`POST /api/**`); 429s come from the sim's real
+//! failed step; every error message is kept for the report. Each note has a `note_key`, so a re-run of
+//! `add_comment` after the action gave up (its look-up after a lost response failed too) finds the note it
+//! may already have written instead of adding it twice. Faults: probabilistic 500/502/503, added latency,
+//! connections dropped before handling (all `/api` requests, the triggers' included) and after the write (`POST /api/**`); 429s come from the sim's real
 //! sliding-window limiter (Halo's text, `Retry-After` on), shared with the triggers; all tokens are revoked at
 //! 1/3 and 2/3 of the cases. The audit reads the sim's store directly, after the triggers have caught up and the
 //! faults are cleared.
@@ -123,7 +124,8 @@ pub struct SoakReport {
     /// …of which the sim applied and then dropped the connection (`drop_after_write`): the action had to
     /// look for the note before sending it again.
     pub note_posts_dropped: usize,
-    /// `GET /api/Actions` (only `add_comment`'s look-ups for a note whose response was lost).
+    /// `GET /api/Actions`: `add_comment`'s look-ups (one for the note key before each note is written, one
+    /// after each lost response).
     pub note_lookups: usize,
     /// Tickets whose final priority/details are not the update's (must be 0).
     pub updates_missing: usize,
@@ -203,8 +205,8 @@ impl SoakReport {
                 self.comment_duplicates.to_string(),
             ),
             (
-                "add_comment errors after a lost response it could not check (re-run may duplicate)",
-                "0".into(),
+                "add_comment errors after a lost response it could not check (the re-run finds it by note key)",
+                "-".into(),
                 self.comment_unverified.to_string(),
             ),
             (
@@ -342,11 +344,13 @@ impl Driver {
 
     /// One note through the product's `add_comment` (re-run on an error like any step).
     async fn comment(&self, id: TicketId, marker: &str) {
-        let input = json!({"ticket_id": id.get(), "comment": format!("Soak note {marker}"), "is_private": true});
+        // The note key (one per note) is what a workflow gives so that its re-run finds the note.
+        let input = json!({"ticket_id": id.get(), "comment": format!("Soak note {marker}"), "is_private": true,
+            "note_key": marker.trim_matches(['[', ']']).replace(':', "-")});
         self.step("add_comment", || async {
             let r = AddComment.run(&self.ctx, input.clone()).await;
             // add_note's look-up after a lost response failed, so the action could not tell whether the
-            // note was written; the re-run that follows is the one way the soak can duplicate a note.
+            // note was written; the re-run that follows looks for the note key before writing.
             if r.as_ref()
                 .is_err_and(|e| e.to_string().contains("Looking for the note"))
             {
