@@ -159,25 +159,43 @@ impl HaloClient {
     }
 
     /// Waits for the shared 429 pause and a rate-limiter slot, within the retry policy's time budget.
+    ///
+    /// The pause is checked again once a slot is had: a caller that was queued in the limiter when a 429 arrived
+    /// must not send during the pause. Such a caller waits the pause out and queues for a fresh slot (the one it
+    /// held fell inside the pause), so the callers released by the pause's end are spread by the limiter instead
+    /// of all sending at once. This repeats while a pause is in force, bounded by the time budget.
     async fn wait_for_slot(&self, route: &'static str, start: Instant) -> Result<(), Error> {
         let inner = &self.inner;
         let began = Instant::now();
-        if let Some(pause) = inner.limiter.pause_remaining() {
-            let budget_left = inner.retry.elapsed_budget().saturating_sub(start.elapsed());
-            if pause > budget_left {
-                return Err(Error::new(
-                    ErrorKind::RateLimited,
-                    "Halo's rate limit is in force and the pause outlasts the retry budget",
-                )
-                .with_retry_after(Some(pause)));
+        loop {
+            self.wait_out_pause(start).await?;
+            inner.limiter.acquire().await;
+            if inner.limiter.pause_remaining().is_none() {
+                break;
             }
-            tokio::time::sleep(pause).await;
+            tracing::debug!("a 429 pause began while queued for the rate limiter; waiting it out");
         }
-        inner.limiter.acquire().await;
         let waited = began.elapsed();
         if waited >= Duration::from_millis(1) {
             inner.observer.on_limiter_wait(route, waited);
             tracing::debug!(waited_ms = elapsed_ms(began), "waited for the rate limiter");
+        }
+        Ok(())
+    }
+
+    /// Sleeps until the shared 429 pause (if any) is over; fails when it outlasts the retry time budget.
+    async fn wait_out_pause(&self, start: Instant) -> Result<(), Error> {
+        let inner = &self.inner;
+        while let Some(pause) = inner.limiter.pause_remaining() {
+            let budget_left = inner.retry.elapsed_budget().saturating_sub(start.elapsed());
+            if pause > budget_left {
+                return Err(Error::new(
+                    ErrorKind::RateLimited,
+                    "Halo's rate limit is in force and its pause outlasts the retry time budget; try again once it is over",
+                )
+                .with_retry_after(Some(pause)));
+            }
+            tokio::time::sleep(pause).await;
         }
         Ok(())
     }

@@ -251,6 +251,78 @@ async fn a_429_pauses_every_caller_of_the_client() {
     }
 }
 
+/// Answers the first request with a 429 (Retry-After: 1) sent after `delay`, every later one with `[]`, and records
+/// when each request reached the server.
+struct Delayed429 {
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+    delay: Duration,
+}
+
+impl Respond for Delayed429 {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut a = self.arrivals.lock().unwrap();
+        a.push(Instant::now());
+        if a.len() == 1 {
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "1")
+                .set_delay(self.delay)
+        } else {
+            ResponseTemplate::new(200).set_body_json(json!([]))
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_429_pauses_callers_already_queued_in_the_rate_limiter() {
+    let server = MockServer::start().await;
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    // The 429 leaves the server 50 ms after the first request arrived, so the other callers are all queued in the
+    // limiter by then; its pause lasts until at least 1 050 ms after that arrival.
+    let answer_delay = Duration::from_millis(50);
+    Mock::given(method("GET"))
+        .and(path("/api/Outcome"))
+        .respond_with(Delayed429 {
+            arrivals: arrivals.clone(),
+            delay: answer_delay,
+        })
+        .mount(&server)
+        .await;
+    // Burst 1 and one slot every 200 ms: of five callers started together, one sends at once and four queue in the
+    // limiter for slots at about 200, 400, 600 and 800 ms, all inside the pause.
+    let budget = halo_api::RateLimit::new(6, Duration::from_secs(1)).burst(1);
+    let client = builder(&server, Arc::new(halo_auth::StaticToken::new("t-queued")))
+        .rate_limit(budget)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let calls: Vec<_> = (0..5)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.list_outcomes().send().await })
+        })
+        .collect();
+    for c in calls {
+        c.await.unwrap().unwrap();
+    }
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 6, "one 429, its retry, four queued callers");
+    let a = arrivals.lock().unwrap();
+    assert_eq!(a.len(), received.len());
+    assert!(
+        a[0].duration_since(started) < Duration::from_millis(150),
+        "the first request went out before the queued callers' slots came up"
+    );
+    // The pause began when the 429 reached the client (≥ 50 ms after the first arrival) and lasted Retry-After.
+    let pause_end = a[0] + answer_delay + Duration::from_secs(1);
+    for (i, t) in a.iter().enumerate().skip(1) {
+        assert!(
+            *t + Duration::from_millis(20) >= pause_end,
+            "request {i} reached the server {:?} after the 429's request, inside the pause",
+            t.duration_since(a[0])
+        );
+    }
+}
+
 #[tokio::test]
 async fn server_errors_are_retried_a_bounded_number_of_times() {
     let server = MockServer::start().await;
