@@ -66,10 +66,10 @@ pub use send::RawResponse;
 
 pub use halo_model;
 pub use halo_model::{
-    Action, ActionId, Agent, AgentId, Attachment, AttachmentId, Category, Client, ClientId,
-    FieldId, FieldInfo, NewAction, NewAttachment, NewTicket, Outcome, OutcomeId, OutcomeRef,
-    Priority, PriorityId, Site, SiteId, Sla, SlaId, Status, StatusId, Team, TeamId, Ticket,
-    TicketId, TicketType, TicketTypeId, TicketUpdate, User, UserId,
+    Action, ActionId, Agent, AgentId, Attachment, AttachmentId, Category, CategoryId, Client,
+    ClientId, FieldId, FieldInfo, NewAction, NewAttachment, NewTicket, Outcome, OutcomeId,
+    OutcomeRef, Priority, PriorityId, Site, SiteId, Sla, SlaId, Status, StatusId, Team, TeamId,
+    Ticket, TicketId, TicketType, TicketTypeId, TicketUpdate, User, UserId,
 };
 
 /// Fuzzing hook (`fuzz/fuzz_targets/error_body.rs`): the error a Halo response with this status and body gives,

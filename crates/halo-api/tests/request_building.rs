@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use halo_api::{
-    ActionId, AgentId, AttachmentId, ClientId, DateSearch, FieldId, HaloClient, Idempotency,
-    NewAction, NewAttachment, NewTicket, OutcomeId, OutcomeRef, RequestParts, SiteId, SlaId,
-    StatusId, TeamId, TicketId, TicketTypeId, TicketUpdate, UserId,
+    ActionId, AgentId, AttachmentId, CategoryId, ClientId, DateSearch, FieldId, HaloClient,
+    Idempotency, NewAction, NewAttachment, NewTicket, OutcomeId, OutcomeRef, PriorityId,
+    RequestParts, SiteId, SlaId, StatusId, TeamId, TicketId, TicketTypeId, TicketUpdate, UserId,
 };
 use halo_auth::StaticToken;
 use serde_json::json;
@@ -94,6 +94,161 @@ fn tickets() {
             .reason("duplicate of 6")
             .build(),
     );
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[test]
+fn ticket_list_filters_send_halo_spellings_in_order() {
+    let parts = client()
+        .list_tickets()
+        .agents([AgentId::new(3), AgentId::new(4)])
+        .statuses([StatusId::new(1)])
+        .statuses([StatusId::new(2)])
+        .ticket_types([TicketTypeId::new(21)])
+        .priorities([PriorityId::new(1), PriorityId::new(2)])
+        .slas([SlaId::new(1)])
+        .category_1([CategoryId::new(11)])
+        .category_2([CategoryId::new(12)])
+        .category_3([CategoryId::new(13)])
+        .category_4([CategoryId::new(14), CategoryId::new(15)])
+        .clients([ClientId::new(12), ClientId::new(13)])
+        .include_closed([true, false])
+        .exclude_tickets([TicketId::new(99)])
+        .ticket_ids([TicketId::new(5), TicketId::new(6)])
+        .ticket_ids([TicketId::new(7)])
+        .username("jdoe")
+        .search_user_name("Doe")
+        .search_reported_by("soc@example.com")
+        .view(3)
+        .column_profile(4)
+        .ticket_id_only(true)
+        .with_attachments(true)
+        .paginate(false)
+        .build();
+    assert_eq!(parts.path, "/api/Tickets");
+    assert_eq!(
+        parts.query,
+        pairs(&[
+            ("agent", "3"),
+            ("agent", "4"),
+            ("status", "1"),
+            ("status", "2"),
+            ("requesttype", "21"),
+            ("priority", "1"),
+            ("priority", "2"),
+            ("sla", "1"),
+            ("category_1", "11"),
+            ("category_2", "12"),
+            ("category_3", "13"),
+            ("category_4", "14"),
+            ("category_4", "15"),
+            ("client_ids", "12"),
+            ("client_ids", "13"),
+            ("includeclosed", "1"),
+            ("includeclosed", "0"),
+            ("excludethese", "99"),
+            ("ticketids", "5,6,7"),
+            ("username", "jdoe"),
+            ("search_user_name", "Doe"),
+            ("search_reportedby", "soc@example.com"),
+            ("view_id", "3"),
+            ("columns_id", "4"),
+            ("ticketidonly", "true"),
+            ("withattachments", "true"),
+        ])
+    );
+}
+
+#[test]
+fn ticket_list_filters_and_paging_combine() {
+    let parts = client()
+        .list_tickets()
+        .open_only(true)
+        .agent(AgentId::new(3))
+        .agents([AgentId::new(4)])
+        .page_size(50)
+        .build_page(2);
+    assert_eq!(
+        parts.query,
+        pairs(&[
+            ("open_only", "true"),
+            ("agent_id", "3"),
+            ("agent", "4"),
+            ("pageinate", "true"),
+            ("page_size", "50"),
+            ("page_no", "2"),
+        ])
+    );
+}
+
+#[test]
+fn ticket_list_param_sends_unknown_filters() {
+    let parts = client()
+        .list_tickets()
+        .open_only(true)
+        .param("supplier_id", 4)
+        .param("flagged", 1)
+        .param("flagged", 2)
+        .param("includeslatimer", true)
+        .param("", "ignored")
+        .paginate(false)
+        .build();
+    assert_eq!(
+        parts.query,
+        pairs(&[
+            ("open_only", "true"),
+            ("flagged", "1"),
+            ("flagged", "2"),
+            ("includeslatimer", "true"),
+            ("supplier_id", "4"),
+        ])
+    );
+}
+
+#[test]
+fn ticket_list_param_replaces_a_typed_filter_of_the_same_key() {
+    let parts = client()
+        .list_tickets()
+        .agents([AgentId::new(3)])
+        .param("agent", 9)
+        .status(StatusId::new(1))
+        .param("status_id", 2)
+        .paginate(false)
+        .build();
+    assert_eq!(
+        parts.query,
+        pairs(&[("status_id", "2"), ("agent", "9")]),
+        "one value per key, the escape hatch's, at the typed field's place"
+    );
+}
+
+#[test]
+fn ticket_list_param_cannot_override_paging() {
+    let paged = client()
+        .list_tickets()
+        .param("page_size", 500)
+        .param("pageinate", false)
+        .param("page_no", 9)
+        .build_page(3);
+    assert_eq!(
+        paged.query,
+        pairs(&[
+            ("pageinate", "true"),
+            ("page_size", "100"),
+            ("page_no", "3")
+        ])
+    );
+    let unpaged = client()
+        .list_tickets()
+        .param("count", 5)
+        .paginate(false)
+        .build();
+    assert_eq!(unpaged.query, pairs(&[("count", "5")]));
 }
 
 #[test]

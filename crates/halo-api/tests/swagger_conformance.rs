@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use halo_api::{
-    ActionId, AgentId, AttachmentId, ClientId, DateSearch, FieldId, HaloClient, NewAction,
-    NewAttachment, NewTicket, OutcomeRef, RequestParts, Route, SiteId, SlaId, StatusId, TeamId,
-    TicketId, TicketTypeId, TicketUpdate, UserId,
+    ActionId, AgentId, AttachmentId, CategoryId, ClientId, DateSearch, FieldId, HaloClient,
+    NewAction, NewAttachment, NewTicket, OutcomeRef, PriorityId, RequestParts, Route, SiteId,
+    SlaId, StatusId, TeamId, TicketId, TicketTypeId, TicketUpdate, UserId,
 };
 use halo_auth::StaticToken;
 use serde_json::Value;
@@ -95,6 +95,27 @@ fn maximal_requests() -> Vec<RequestParts> {
             .count(5)
             .include_custom_fields(&[FieldId::new(1)])
             .include_last_action(true)
+            .agents([AgentId::new(1)])
+            .statuses([StatusId::new(1)])
+            .ticket_types([TicketTypeId::new(1)])
+            .priorities([PriorityId::new(1)])
+            .slas([SlaId::new(1)])
+            .category_1([CategoryId::new(1)])
+            .category_2([CategoryId::new(1)])
+            .category_3([CategoryId::new(1)])
+            .category_4([CategoryId::new(1)])
+            .clients([ClientId::new(1)])
+            .include_closed([true])
+            .exclude_tickets([t])
+            .ticket_ids([t])
+            .username("a")
+            .search_user_name("a")
+            .search_reported_by("a")
+            .view(1)
+            .column_profile(1)
+            .ticket_id_only(true)
+            .with_attachments(true)
+            // `param(key, value)` is the caller's escape hatch for keys the builder does not know; not used here.
             .build(),
         c.create_ticket(NewTicket::new("x"))
             .return_all(true)

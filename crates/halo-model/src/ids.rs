@@ -232,6 +232,11 @@ halo_id!(
     /// An uploaded attachment (`Attachment.id`).
     AttachmentId
 );
+halo_id!(
+    /// A category value (`CategoryDetail.id`; the ids the `category_1`..`category_4` ticket list filters take —
+    /// tickets themselves store the category's text).
+    CategoryId
+);
 
 /// An action (note) on a ticket. Halo numbers actions per ticket, so the id is the pair
 /// *(ticket, sequence)* and every action call must carry both (`GET /Actions/{seq}?ticket_id={ticket}`).

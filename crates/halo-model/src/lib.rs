@@ -48,8 +48,8 @@ pub use custom_field::{CustomField, CustomFieldValue, FieldInfo, FieldOption, Fi
 pub use envelope::{ListEnvelope, OneOrMany};
 pub use error::{DateError, IdError, Rule, ValidationError};
 pub use ids::{
-    ActionId, AgentId, AttachmentId, ClientId, FieldId, OutcomeId, PriorityId, SiteId, SlaId,
-    StatusId, TeamId, TicketId, TicketTypeId, UserId,
+    ActionId, AgentId, AttachmentId, CategoryId, ClientId, FieldId, OutcomeId, PriorityId, SiteId,
+    SlaId, StatusId, TeamId, TicketId, TicketTypeId, UserId,
 };
 pub use lookups::{
     Agent, Category, Client, Outcome, Priority, Site, Sla, Status, Team, TicketType, User,

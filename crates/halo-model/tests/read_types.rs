@@ -258,6 +258,7 @@ fn lookups_read_their_fields_and_keep_the_rest() {
     let c: Category =
         assert_round_trip(json!({"id": 4, "value": "Hardware>Laptop", "type_id": 1, "note": ""}));
     assert_eq!(c.value.as_deref(), Some("Hardware>Laptop"));
+    assert_eq!(c.category_id(), Some(halo_model::CategoryId::new(4)));
     let cl: Client = assert_round_trip(
         json!({"id": 12, "name": "Contoso", "inactive": false, "customfields": [], "website": "x"}),
     );

@@ -96,6 +96,9 @@ pub struct PagedList<T, Q> {
     _item: PhantomData<fn() -> T>,
 }
 
+/// The query keys [`PageParams`] sends.
+const PAGE_KEYS: [&str; 3] = ["pageinate", "page_size", "page_no"];
+
 #[derive(Serialize)]
 struct PageParams {
     pageinate: bool,
@@ -152,6 +155,10 @@ where
     fn try_build_page(&self, page_no: u32) -> Result<RequestParts, Error> {
         let mut parts = RequestParts::new(self.route.clone()).query(to_pairs(&self.query)?);
         if self.paginate {
+            // The paging keys are the list's own: one set by a filter escape hatch gives way.
+            parts
+                .query
+                .retain(|(key, _)| !PAGE_KEYS.contains(&key.as_str()));
             let params = PageParams {
                 pageinate: true,
                 page_size: self.page_size,

@@ -1,10 +1,12 @@
 //! Ticket operations: get (with include flags), list/search (the filters of halo-api.md §4.1), create, update,
 //! delete.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use halo_model::{
-    AgentId, ClientId, FieldId, NewTicket, SiteId, StatusId, TeamId, Ticket, TicketId,
-    TicketTypeId, TicketUpdate, UserId,
+    AgentId, CategoryId, ClientId, FieldId, NewTicket, PriorityId, SiteId, SlaId, StatusId, TeamId,
+    Ticket, TicketId, TicketTypeId, TicketUpdate, UserId,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -198,6 +200,60 @@ pub struct TicketFilters {
     include_custom_fields: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     includelastaction: Option<bool>,
+    // List filters: swagger types them "(array of int)"; sent as repeated keys (`agent=1&agent=2`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    agent: Vec<AgentId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    status: Vec<StatusId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    requesttype: Vec<TicketTypeId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    priority: Vec<PriorityId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sla: Vec<SlaId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    category_1: Vec<CategoryId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    category_2: Vec<CategoryId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    category_3: Vec<CategoryId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    category_4: Vec<CategoryId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    client_ids: Vec<ClientId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    includeclosed: Vec<u8>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    excludethese: Vec<TicketId>,
+    // `ticketids` is a plain string in swagger: one comma-separated value.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "comma_separated"
+    )]
+    ticketids: Vec<TicketId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    search_user_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    search_reportedby: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    view_id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    columns_id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticketidonly: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withattachments: Option<bool>,
+    /// Parameters set with [`ListTickets::param`]; a key the typed setters also use replaces their value.
+    #[serde(flatten)]
+    extra: BTreeMap<String, Vec<String>>,
+}
+
+/// Serialises ids as one comma-separated string (`1,2,3`).
+fn comma_separated<S: serde::Serializer>(ids: &[TicketId], s: S) -> Result<S::Ok, S::Error> {
+    let text: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    s.serialize_str(&text.join(","))
 }
 
 /// Builder for [`HaloClient::list_tickets`]: filters, then `.stream()`, `.pages()` or `.send()`.
@@ -240,7 +296,64 @@ query_setters!(ListTickets {
     count => count: u32,
     /// `includelastaction`.
     include_last_action => includelastaction: bool,
+    /// `username`: tickets of the end user with this user name.
+    username => username: impl Into<String>,
+    /// `search_user_name`: search in the end user's name only.
+    search_user_name => search_user_name: impl Into<String>,
+    /// `search_reportedby`: search in the "reported by" field only.
+    search_reported_by => search_reportedby: impl Into<String>,
+    /// `view_id`: apply this filter profile (a Halo view) on top of the other filters.
+    view => view_id: u32,
+    /// `columns_id`: shape the returned fields with this column profile.
+    column_profile => columns_id: u32,
+    /// `ticketidonly`: return only the id fields (ticket, SLA, status, client id and name, last incoming
+    /// email date). Halo documents it as not for paged lists: combine with `.paginate(false)`.
+    ticket_id_only => ticketidonly: bool,
+    /// `withattachments`: only tickets with one or more attachments.
+    with_attachments => withattachments: bool,
 });
+
+/// Generates list-filter setters that add ids to a repeated query key.
+macro_rules! list_setters {
+    ($( $(#[$doc:meta])* $name:ident => $field:ident : $ty:ty ),* $(,)?) => {
+        impl ListTickets {
+            $(
+                $(#[$doc])*
+                ///
+                /// Adds to the list (calling it again adds more); each id is sent as its own key (`key=1&key=2`).
+                pub fn $name(mut self, ids: impl IntoIterator<Item = $ty>) -> Self {
+                    self.query.$field.extend(ids);
+                    self
+                }
+            )*
+        }
+    };
+}
+
+list_setters!(
+    /// `agent`: tickets assigned to any of these agents (the list form of [`agent`](Self::agent)).
+    agents => agent: AgentId,
+    /// `status`: tickets in any of these statuses (the list form of [`status`](Self::status)).
+    statuses => status: StatusId,
+    /// `requesttype`: tickets of any of these ticket types (the list form of [`ticket_type`](Self::ticket_type)).
+    ticket_types => requesttype: TicketTypeId,
+    /// `priority`: tickets with any of these priorities.
+    priorities => priority: PriorityId,
+    /// `sla`: tickets under any of these SLAs.
+    slas => sla: SlaId,
+    /// `category_1`: tickets whose first category is any of these ([`Category::category_id`](halo_model::Category::category_id)).
+    category_1 => category_1: CategoryId,
+    /// `category_2`: tickets whose second category is any of these.
+    category_2 => category_2: CategoryId,
+    /// `category_3`: tickets whose third category is any of these.
+    category_3 => category_3: CategoryId,
+    /// `category_4`: tickets whose fourth category is any of these.
+    category_4 => category_4: CategoryId,
+    /// `client_ids`: tickets of any of these clients (the list form of [`client`](Self::client)).
+    clients => client_ids: ClientId,
+    /// `excludethese`: leave these tickets out.
+    exclude_tickets => excludethese: TicketId,
+);
 
 impl ListTickets {
     /// `team`: tickets of this team id (repeatable).
@@ -271,6 +384,49 @@ impl ListTickets {
     /// `lastupdatetodate`: tickets updated at or before `until`.
     pub fn updated_until(mut self, until: DateTime<Utc>) -> Self {
         self.query.lastupdatetodate = Some(query_date(&until));
+        self
+    }
+
+    /// `includeclosed`: which closed states to list — `true` sends `1` (closed), `false` sends `0` (not closed);
+    /// `[true, false]` lists both. Adds to the list like the other list filters.
+    pub fn include_closed(mut self, closed: impl IntoIterator<Item = bool>) -> Self {
+        self.query
+            .includeclosed
+            .extend(closed.into_iter().map(u8::from));
+        self
+    }
+
+    /// `ticketids`: only these tickets, sent as one comma-separated value (`ticketids=1,2,3`). Adds to the ids
+    /// already set.
+    pub fn ticket_ids(mut self, ids: impl IntoIterator<Item = TicketId>) -> Self {
+        self.query.ticketids.extend(ids);
+        self
+    }
+
+    /// Any other query parameter of `GET /api/Tickets`, for the filters this builder has no method for (Halo's
+    /// swagger lists over a hundred, e.g. `param("supplier_id", 4)` or `param("includeslatimer", true)`).
+    ///
+    /// The value is sent as its `Display` text. Calling it again with the same key repeats the key
+    /// (`key=a&key=b`, the form of Halo's list filters). A key that a typed method also sets replaces that
+    /// method's value. The paging keys (`pageinate`, `page_size`, `page_no`) belong to the list: while paging is
+    /// on, its own values are sent instead. An empty key is ignored. Nothing is checked against Halo's swagger,
+    /// so prefer the typed methods where there is one.
+    ///
+    /// ```
+    /// # fn demo(client: &halo_api::HaloClient) {
+    /// let parts = client.list_tickets().open_only(true).param("supplier_id", 4).build();
+    /// assert_eq!(parts.query_value("supplier_id"), Some("4"));
+    /// # }
+    /// ```
+    pub fn param(mut self, key: impl Into<String>, value: impl std::fmt::Display) -> Self {
+        let key = key.into();
+        if !key.trim().is_empty() {
+            self.query
+                .extra
+                .entry(key)
+                .or_default()
+                .push(value.to_string());
+        }
         self
     }
 

@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::lenient;
-use crate::{Map, PriorityId, SlaId};
+use crate::{CategoryId, Map, PriorityId, SlaId};
 
 /// One category value. `value` is what a ticket stores in `category_N` (hierarchies use `>`, e.g.
 /// `"Hardware>Laptop"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Category {
-    /// Category row id.
+    /// Category row id (what the `category_N` ticket list filters take; see [`Category::category_id`]).
     #[serde(
         default,
         deserialize_with = "lenient::opt_i64",
@@ -54,4 +54,22 @@ pub struct Category {
     /// Every other key Halo sent.
     #[serde(flatten)]
     pub extra: Map,
+}
+
+impl Category {
+    /// The row id as a typed [`CategoryId`], for the `category_1`..`category_4` ticket list filters. `None` when
+    /// Halo sent no id or a negative one.
+    ///
+    /// ```
+    /// use halo_model::{Category, CategoryId};
+    /// let c: Category = serde_json::from_str(r#"{"id": "4", "value": "Hardware>Laptop"}"#).unwrap();
+    /// assert_eq!(c.category_id(), Some(CategoryId::new(4)));
+    /// let none: Category = serde_json::from_str(r#"{"id": -1}"#).unwrap();
+    /// assert_eq!(none.category_id(), None);
+    /// ```
+    pub fn category_id(&self) -> Option<CategoryId> {
+        self.id
+            .and_then(|raw| u64::try_from(raw).ok())
+            .map(CategoryId::new)
+    }
 }
