@@ -1,11 +1,11 @@
 //! Property tests: lenient id parsing over the whole input space, date formatting, and write types that
-//! read back (as the matching read type) with the same values.
+//! read back (as the matching read type) with the same values (tickets, updates, actions, attachments).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Utc};
 use halo_model::{
-    AgentId, ClientId, NewAction, NewTicket, OutcomeId, OutcomeRef, PriorityId, SiteId, StatusId,
-    Ticket, TicketId, TicketTypeId, TicketUpdate, UserId, date,
+    AgentId, Attachment, ClientId, NewAction, NewAttachment, NewTicket, OutcomeId, OutcomeRef,
+    PriorityId, SiteId, StatusId, Ticket, TicketId, TicketTypeId, TicketUpdate, UserId, date,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -150,6 +150,58 @@ proptest! {
         prop_assert_eq!(back.note, Some(note));
         prop_assert_eq!(back.hiddenfromuser, hidden);
         prop_assert_eq!(back.new_status.map(|x| x.get()), new_status);
+    }
+
+    #[test]
+    fn new_attachment_reads_back_as_attachment(
+        filename in "[a-zA-Z0-9 ._()\"<>&é€😀-]{0,40}[a-z]",
+        mime in prop_oneof!["image/[a-z]{1,8}", "IMAGE/[A-Z]{1,8}", "[a-z]{1,12}/[a-z0-9.+-]{1,20}"],
+        bytes in proptest::collection::vec(any::<u8>(), 0..300),
+        ticket in proptest::option::of(id()), action in proptest::option::of(id()),
+        note in proptest::option::of(text()),
+    ) {
+        // An action number only goes with its ticket.
+        let action = action.filter(|_| ticket.is_some());
+        let mut a = NewAttachment::new(filename.clone(), mime.clone(), bytes.clone());
+        if let Some(t) = ticket { a = a.ticket(TicketId::new(t)); }
+        if let Some(s) = action { a = a.action(s); }
+        if let Some(n) = &note { a = a.note(n.clone()); }
+        prop_assert!(a.validate().is_ok(), "{:?}", a.validate());
+        let is_image = mime.to_ascii_lowercase().starts_with("image/");
+        prop_assert_eq!(a.isimage, is_image);
+
+        let sent = serde_json::to_value(&a).unwrap();
+        let obj = sent.as_object().unwrap();
+        // Never null, only what was set: filename, data_base64 and isimage always, the links and note when given.
+        prop_assert!(obj.values().all(|v| !v.is_null()));
+        let expected = 3 + usize::from(ticket.is_some()) + usize::from(action.is_some()) + usize::from(note.is_some());
+        prop_assert_eq!(obj.len(), expected);
+        let uri = obj["data_base64"].as_str().unwrap();
+        let prefix = format!("data:{mime};base64,");
+        prop_assert!(uri.starts_with(&prefix), "{}", uri);
+
+        // Halo's metadata reads back with the same values; the upload field is kept in `extra`.
+        let mut stored = sent.clone();
+        stored.as_object_mut().unwrap().insert("id".into(), json!(2967));
+        let back: Attachment = serde_json::from_value(stored.clone()).unwrap();
+        prop_assert_eq!(back.id.get(), 2967);
+        prop_assert_eq!(back.filename.as_deref(), Some(filename.as_str()));
+        prop_assert_eq!(back.isimage, Some(is_image));
+        prop_assert_eq!(back.ticket_id.map(|x| x.get()), ticket);
+        prop_assert_eq!(back.action_id, action.map(|x| i64::try_from(x).unwrap()));
+        prop_assert_eq!(&back.note, &note);
+        prop_assert_eq!(back.extra.keys().collect::<Vec<_>>(), vec!["data_base64"]);
+        prop_assert_eq!(serde_json::to_value(&back).unwrap(), stored.clone());
+
+        // The file content comes back byte for byte, whether Halo echoes the data URI or plain base64.
+        let mut echoed = stored;
+        let data = echoed.as_object_mut().unwrap().remove("data_base64").unwrap();
+        let plain = uri[prefix.len()..].to_owned();
+        for form in [data, json!(plain)] {
+            echoed.as_object_mut().unwrap().insert("data".into(), form);
+            let reply: Attachment = serde_json::from_value(echoed.clone()).unwrap();
+            prop_assert_eq!(reply.decoded_data(), Some(bytes.clone()));
+        }
     }
 
     #[test]
