@@ -55,19 +55,52 @@ impl std::fmt::Debug for ConnectionConfig {
     }
 }
 
-/// Organisation defaults for new tickets as the connection gives them (an id or a name each).
+/// One organisation default as the connection gives it: the name field (`default_team`: an id or a name)
+/// and the integer `*_id` field the community plugin used (`default_team_id`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DefaultRef {
+    /// The name field, trimmed; `None` when empty.
+    pub name: Option<String>,
+    /// The `*_id` field; `None` when absent, null or 0 (the community plugin's "no default").
+    pub id: Option<u64>,
+}
+
+/// Organisation defaults for new tickets as the connection gives them.
 #[derive(Debug, Clone, Default)]
 pub struct DefaultRefs {
     /// Ticket type.
-    pub ticket_type: Option<String>,
+    pub ticket_type: DefaultRef,
     /// Priority.
-    pub priority: Option<String>,
+    pub priority: DefaultRef,
     /// Team.
-    pub team: Option<String>,
+    pub team: DefaultRef,
     /// Agent (id, name or email).
-    pub agent: Option<String>,
+    pub agent: DefaultRef,
     /// Category.
-    pub category: Option<String>,
+    pub category: DefaultRef,
+}
+
+/// The `*_id` connection field `key`: absent, null and 0 mean none; a negative number is an error.
+fn default_id(v: &Value, key: &str) -> Result<Option<u64>, StepError> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(n) => match n.as_u64() {
+            Some(0) => Ok(None),
+            Some(id) => Ok(Some(id)),
+            None => Err(StepError::plugin(
+                format!("The connection's {key} is not a Halo ID."),
+                format!("Set {key} to a positive integer ID, or leave it empty."),
+            )
+            .with_data(format!("{key} = {n}"))),
+        },
+    }
+}
+
+fn default_ref(v: &Value, name_key: &str) -> Result<DefaultRef, StepError> {
+    Ok(DefaultRef {
+        name: text(v, name_key),
+        id: default_id(v, &format!("{name_key}_id"))?,
+    })
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -130,11 +163,11 @@ impl ConnectionConfig {
             timeout: Duration::from_secs(int("timeout", DEFAULT_TIMEOUT_SECS)),
             sync: crate::sync::config::SyncSettings::from_connection(v)?,
             defaults: DefaultRefs {
-                ticket_type: text(v, "default_ticket_type"),
-                priority: text(v, "default_priority"),
-                team: text(v, "default_team"),
-                agent: text(v, "default_agent"),
-                category: text(v, "default_category"),
+                ticket_type: default_ref(v, "default_ticket_type")?,
+                priority: default_ref(v, "default_priority")?,
+                team: default_ref(v, "default_team")?,
+                agent: default_ref(v, "default_agent")?,
+                category: default_ref(v, "default_category")?,
             },
         })
     }

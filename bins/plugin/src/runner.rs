@@ -81,7 +81,11 @@ async fn step(connections: &Connections, msg: &Message, mode: Mode) -> Result<Va
     if is_test {
         // The runtime checks the step exists before preferring the connection's own test.
         check_step_exists(msg)?;
-        let ctx = connections.get(&msg.connection).await?;
+        // A connection that cannot even be built (bad URL, empty credentials) is a failed connection test.
+        let ctx = connections
+            .get(&msg.connection)
+            .await
+            .map_err(StepError::into_connection_test)?;
         return crate::connection_test::run(&ctx)
             .await
             .map_err(StepError::into_connection_test);

@@ -50,6 +50,51 @@ async fn create_ticket_resolves_names_and_defaults() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn community_plugin_default_ids_are_used() {
+    let env = Env::start().await;
+    let mut conn = env.connection();
+    // A connection ported from the community plugin: integer `*_id` defaults only.
+    conn["default_ticket_type_id"] = json!(21);
+    conn["default_priority_id"] = json!(2);
+    conn["default_team_id"] = json!(4);
+    conn["default_agent_id"] = json!(4);
+    conn["default_category_id"] = json!(9);
+    let out = env
+        .test(&env.connection_test(conn.clone()))
+        .await
+        .ok()
+        .clone();
+    assert_eq!(
+        out["defaults"],
+        json!({"ticket_type_id": 21, "priority_id": 2, "team_id": 4, "agent_id": 4,
+               "category": "Security>Phishing"})
+    );
+    let out = env
+        .run(&env.action_with(
+            "create_ticket",
+            json!({"summary": "Ported defaults"}),
+            conn.clone(),
+        ))
+        .await
+        .ok()
+        .clone();
+    let stored = env
+        .sim
+        .ticket(out["ticket"]["id"].as_u64().unwrap())
+        .unwrap();
+    assert_eq!(stored["tickettype_id"], 21);
+    assert_eq!(stored["priority_id"], 2);
+    assert_eq!(stored["team_id"], 4);
+    assert_eq!(stored["agent_id"], 4);
+    assert_eq!(stored["category_1"], "Security>Phishing");
+    // A name field, when set, is used instead; 0 in an `*_id` field means no default.
+    conn["default_ticket_type"] = json!("Incident");
+    conn["default_ticket_type_id"] = json!(0);
+    let out = env.test(&env.connection_test(conn)).await.ok().clone();
+    assert_eq!(out["defaults"]["ticket_type_id"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_ticket_found_and_not_found() {
     let env = Env::start().await;
     let id = env.create("Get me").await;

@@ -85,6 +85,87 @@ async fn unknown_default_ticket_type_fails_connection_test() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_default_ids_fail_connection_test_listing_what_exists() {
+    let env = Env::start().await;
+    // (field, an id the default tenant lacks, a name the tenant has)
+    let cases = [
+        ("default_ticket_type_id", 36, "Security Alert (21)"),
+        ("default_priority_id", 9, "Medium (3)"),
+        ("default_team_id", 99, "Security Operations (4)"),
+        ("default_agent_id", 77, "Alice Nguyen (4)"),
+        ("default_category_id", 500, "Security>Phishing (9)"),
+    ];
+    for (key, id, known) in cases {
+        let mut conn = env.connection();
+        conn[key] = json!(id);
+        let run = env.test(&env.connection_test(conn)).await;
+        let exc = run.err();
+        assert!(
+            run.error_text().starts_with("Connection test failed! "),
+            "{key}"
+        );
+        let cause = exc["cause"].as_str().unwrap();
+        assert!(
+            cause.contains(&format!("ID {id}")) && cause.contains(&format!("'{key}'")),
+            "{cause}"
+        );
+        assert!(
+            exc["assistance"].as_str().unwrap().contains(known),
+            "{key} lists what exists: {exc}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_name_and_id_that_disagree_fail_connection_test() {
+    let env = Env::start().await;
+    let mut conn = env.connection();
+    conn["default_team"] = json!("Security Operations");
+    conn["default_team_id"] = json!(2);
+    let run = env.test(&env.connection_test(conn.clone())).await;
+    let exc = run.err();
+    assert!(run.error_text().starts_with("Connection test failed! "));
+    let cause = exc["cause"].as_str().unwrap();
+    assert!(
+        cause.contains("default_team 'Security Operations' is team 4 but default_team_id is 2"),
+        "{cause}"
+    );
+    assert!(
+        exc["assistance"]
+            .as_str()
+            .unwrap()
+            .contains("Clear default_team or default_team_id"),
+        "{exc}"
+    );
+    // No ticket is created with either of the two teams.
+    let run = env
+        .run(&env.action_with("create_ticket", json!({"summary": "x"}), conn.clone()))
+        .await;
+    run.err();
+    assert!(env.sim.tickets().is_empty());
+    // When they agree the test passes.
+    conn["default_team_id"] = json!(4);
+    let out = env.test(&env.connection_test(conn)).await.ok().clone();
+    assert_eq!(out["defaults"]["team_id"], 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn negative_default_id_is_rejected() {
+    let env = Env::start().await;
+    let mut conn = env.connection();
+    conn["default_priority_id"] = json!(-3);
+    let run = env.test(&env.connection_test(conn)).await;
+    let exc = run.err();
+    assert!(
+        exc["cause"]
+            .as_str()
+            .unwrap()
+            .contains("default_priority_id is not a Halo ID"),
+        "{exc}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_and_bad_urls() {
     let env = Env::start().await;
     let mut conn = env.connection();
@@ -113,6 +194,62 @@ async fn unreachable_and_bad_urls() {
         run.err()["cause"].as_str().unwrap().contains("scope"),
         "{}",
         run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unbuildable_connection_fails_in_connection_test_wording() {
+    let env = Env::start().await;
+    let cases = [
+        ("resource_server", json!("not a url"), "Resource Server"),
+        (
+            "authorization_server",
+            json!("ftp://example.com/auth"),
+            "Authorization Server",
+        ),
+        (
+            "client_id",
+            json!(""),
+            "Client ID or Client Secret is empty",
+        ),
+        (
+            "client_secret",
+            json!({"secretKey": ""}),
+            "Client ID or Client Secret is empty",
+        ),
+    ];
+    for (key, value, cause) in cases {
+        let mut conn = env.connection();
+        conn[key] = value;
+        let run = env.test(&env.connection_test(conn)).await;
+        let exc = run.err();
+        assert_eq!(run.envelope["type"], "connection_test", "{key}");
+        assert!(
+            run.error_text().starts_with("Connection test failed! "),
+            "{key}: {}",
+            run.error_text()
+        );
+        assert!(
+            exc["cause"].as_str().unwrap().contains(cause),
+            "{key}: {exc}"
+        );
+        assert!(
+            !exc["assistance"].as_str().unwrap().is_empty(),
+            "{key}: {exc}"
+        );
+    }
+    // The same connection in an action keeps the plugin-execution wording.
+    let mut conn = env.connection();
+    conn["resource_server"] = json!("not a url");
+    let run = env
+        .run(&env.action_with("get_ticket", json!({"ticket_id": 1}), conn))
+        .await;
+    run.err();
+    assert!(
+        run.error_text()
+            .starts_with("An error occurred during plugin execution! "),
+        "{}",
+        run.error_text()
     );
 }
 

@@ -5,7 +5,7 @@
 
 use halo_model::{AgentId, PriorityId, StatusId, Team, TeamId, TicketTypeId};
 
-use crate::connection::{Ctx, DefaultRefs};
+use crate::connection::{Ctx, DefaultRef, DefaultRefs};
 use crate::errors::StepError;
 use crate::halo_errors::from_api;
 
@@ -230,6 +230,13 @@ pub async fn closed_status(ctx: &Ctx) -> Result<StatusId, StepError> {
 
 /// A category by id or name; returns the category text Halo stores on the ticket.
 pub async fn category(ctx: &Ctx, input: &str, given: &str) -> Result<String, StepError> {
+    category_entry(ctx, input, given)
+        .await
+        .map(|(_, text)| text)
+}
+
+/// A category by id or name: its id and the category text Halo stores on the ticket.
+async fn category_entry(ctx: &Ctx, input: &str, given: &str) -> Result<(u64, String), StepError> {
     let list = ctx
         .client
         .list_categories()
@@ -252,11 +259,12 @@ pub async fn category(ctx: &Ctx, input: &str, given: &str) -> Result<String, Ste
         })
         .collect();
     let id = pick("category", input, given, items)?;
-    Ok(list
+    let value = list
         .iter()
         .find(|c| c.id.and_then(|i| u64::try_from(i).ok()) == Some(id))
         .map(text)
-        .unwrap_or_default())
+        .unwrap_or_default();
+    Ok((id, value))
 }
 
 /// The connection's defaults for new tickets, resolved to ids.
@@ -274,25 +282,124 @@ pub struct Defaults {
     pub category: Option<String>,
 }
 
+/// Which connection field a default is taken from: the name field when set, else the `*_id` field.
+struct Chosen {
+    input: String,
+    given: String,
+}
+
+fn choose(name_key: &str, r: &DefaultRef) -> Option<Chosen> {
+    match (&r.name, r.id) {
+        (Some(name), _) => Some(Chosen {
+            input: name_key.to_string(),
+            given: name.clone(),
+        }),
+        (None, Some(id)) => Some(Chosen {
+            input: format!("{name_key}_id"),
+            given: id.to_string(),
+        }),
+        (None, None) => None,
+    }
+}
+
+/// With both fields set, the name field resolved to `resolved`; the `*_id` field must name the same thing.
+fn agree(what: &str, name_key: &str, r: &DefaultRef, resolved: u64) -> Result<(), StepError> {
+    match (&r.name, r.id) {
+        (Some(name), Some(id)) if id != resolved => Err(StepError::plugin(
+            format!(
+                "The connection's {name_key} '{name}' is {what} {resolved} but {name_key}_id is {id}: \
+                 the two fields disagree."
+            ),
+            format!(
+                "Clear {name_key} or {name_key}_id, or set both to the same {what} (ID {resolved} or ID {id})."
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl Defaults {
-    /// Resolves every configured default; the first unknown one fails with its connection field named.
+    /// Resolves every configured default; the first unknown one fails with its connection field named, and
+    /// a name field and `*_id` field that name different things fail too.
     pub async fn resolve(ctx: &Ctx, refs: &DefaultRefs) -> Result<Self, StepError> {
         let mut d = Defaults::default();
-        if let Some(v) = &refs.ticket_type {
-            d.ticket_type = Some(ticket_type(ctx, "default_ticket_type", v).await?);
+        let key = "default_ticket_type";
+        if let Some(c) = choose(key, &refs.ticket_type) {
+            let id = ticket_type(ctx, &c.input, &c.given).await?;
+            agree("ticket type", key, &refs.ticket_type, id.get())?;
+            d.ticket_type = Some(id);
         }
-        if let Some(v) = &refs.priority {
-            d.priority = Some(priority(ctx, "default_priority", v).await?);
+        let key = "default_priority";
+        if let Some(c) = choose(key, &refs.priority) {
+            let id = priority(ctx, &c.input, &c.given).await?;
+            agree("priority", key, &refs.priority, id.get())?;
+            d.priority = Some(id);
         }
-        if let Some(v) = &refs.team {
-            d.team = Some(team(ctx, "default_team", v).await?);
+        let key = "default_team";
+        if let Some(c) = choose(key, &refs.team) {
+            let t = team(ctx, &c.input, &c.given).await?;
+            agree("team", key, &refs.team, t.id.get())?;
+            d.team = Some(t);
         }
-        if let Some(v) = &refs.agent {
-            d.agent = Some(agent(ctx, "default_agent", v).await?);
+        let key = "default_agent";
+        if let Some(c) = choose(key, &refs.agent) {
+            let id = agent(ctx, &c.input, &c.given).await?;
+            agree("agent", key, &refs.agent, id.get())?;
+            d.agent = Some(id);
         }
-        if let Some(v) = &refs.category {
-            d.category = Some(category(ctx, "default_category", v).await?);
+        let key = "default_category";
+        if let Some(c) = choose(key, &refs.category) {
+            let (id, text) = category_entry(ctx, &c.input, &c.given).await?;
+            agree("category", key, &refs.category, id)?;
+            d.category = Some(text);
         }
         Ok(d)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn r(name: Option<&str>, id: Option<u64>) -> DefaultRef {
+        DefaultRef {
+            name: name.map(str::to_string),
+            id,
+        }
+    }
+
+    #[test]
+    fn the_name_field_wins_and_the_id_field_fills_in() {
+        let c = choose("default_team", &r(Some("SOC"), Some(4))).unwrap();
+        assert_eq!(
+            (c.input.as_str(), c.given.as_str()),
+            ("default_team", "SOC")
+        );
+        let c = choose("default_team", &r(None, Some(4))).unwrap();
+        assert_eq!(
+            (c.input.as_str(), c.given.as_str()),
+            ("default_team_id", "4")
+        );
+        assert!(choose("default_team", &r(None, None)).is_none());
+    }
+
+    #[test]
+    fn fields_that_disagree_are_an_error_naming_both() {
+        assert!(agree("team", "default_team", &r(Some("SOC"), Some(4)), 4).is_ok());
+        assert!(agree("team", "default_team", &r(Some("SOC"), None), 4).is_ok());
+        assert!(agree("team", "default_team", &r(None, Some(2)), 4).is_ok());
+        let e = agree("team", "default_team", &r(Some("SOC"), Some(2)), 4).unwrap_err();
+        assert!(
+            e.cause.contains("'SOC' is team 4 but default_team_id is 2"),
+            "{}",
+            e.cause
+        );
+        assert!(
+            e.assistance
+                .contains("Clear default_team or default_team_id"),
+            "{}",
+            e.assistance
+        );
     }
 }

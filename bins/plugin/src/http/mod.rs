@@ -86,12 +86,40 @@ pub fn resolve_bind(port: u16) -> anyhow::Result<String> {
     Ok(format!("0.0.0.0:{port}"))
 }
 
+/// The socket address for a bind string: `ip:port`, or `host:port` with a host name (resolved; the first
+/// address wins). gunicorn's `unix:PATH` and `fd://N` binds are refused with what to use instead.
+pub async fn bind_addr(bind: &str) -> anyhow::Result<SocketAddr> {
+    let bind = bind.trim();
+    if bind.starts_with("unix:") || bind.starts_with("fd://") {
+        anyhow::bail!(
+            "bind address '{bind}' is not supported (the plugin listens on TCP only); use host:port, \
+             for example 0.0.0.0:10001, in GUNICORN_CONFIG_FILE's bind"
+        );
+    }
+    if let Ok(addr) = bind.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let has_port = bind
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+    if !has_port {
+        anyhow::bail!(
+            "bind address '{bind}' is not host:port; use for example 0.0.0.0:10001 or localhost:10001"
+        );
+    }
+    let mut addrs = tokio::net::lookup_host(bind)
+        .await
+        .with_context(|| format!("could not resolve the host of bind address '{bind}'"))?;
+    addrs.next().with_context(|| {
+        format!(
+            "the host of bind address '{bind}' resolved to no address; use an IP address and port"
+        )
+    })
+}
+
 /// Serves until SIGTERM/SIGINT (or `POST /api/v1/admin/shutdown`) and in-flight work is done.
 pub async fn serve(options: HttpOptions) -> anyhow::Result<()> {
-    let addr: SocketAddr = options
-        .bind
-        .parse()
-        .with_context(|| format!("invalid bind address {}", options.bind))?;
+    let addr = bind_addr(&options.bind).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
@@ -150,4 +178,44 @@ async fn wait_for_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bind_accepts_ip_and_host_name_with_port() {
+        assert_eq!(
+            bind_addr("0.0.0.0:10001").await.unwrap(),
+            "0.0.0.0:10001".parse::<SocketAddr>().unwrap()
+        );
+        assert_eq!(
+            bind_addr("[::1]:10001").await.unwrap(),
+            "[::1]:10001".parse::<SocketAddr>().unwrap()
+        );
+        let local = bind_addr("localhost:10001").await.unwrap();
+        assert!(local.ip().is_loopback(), "{local}");
+        assert_eq!(local.port(), 10001);
+    }
+
+    #[tokio::test]
+    async fn unix_and_portless_binds_are_clear_errors() {
+        let e = format!(
+            "{:#}",
+            bind_addr("unix:/tmp/gunicorn.sock").await.unwrap_err()
+        );
+        assert!(
+            e.contains("'unix:/tmp/gunicorn.sock' is not supported"),
+            "{e}"
+        );
+        assert!(e.contains("use host:port"), "{e}");
+        let e = format!("{:#}", bind_addr("fd://3").await.unwrap_err());
+        assert!(e.contains("not supported"), "{e}");
+        let e = format!("{:#}", bind_addr("localhost").await.unwrap_err());
+        assert!(e.contains("is not host:port"), "{e}");
+        let e = format!("{:#}", bind_addr("localhost:99999").await.unwrap_err());
+        assert!(e.contains("is not host:port"), "{e}");
+    }
 }

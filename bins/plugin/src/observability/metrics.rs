@@ -299,9 +299,10 @@ impl Registry {
         out
     }
 
-    /// One line for `body.log` in `run` mode: what this process did, in `key=value` pairs.
+    /// One line for `body.log` in `run` mode (and a running trigger's periodic log line): what this process
+    /// did, in `key=value` pairs.
     pub fn summary(&self) -> String {
-        let (fetched, failed, _) = self.token_totals();
+        let (fetched, failed, rejected) = self.token_totals();
         let (halo_count, halo_sum) = self.hist_totals("halo_request_duration_seconds");
         let avg_ms = if halo_count == 0 {
             0.0
@@ -311,7 +312,8 @@ impl Registry {
         format!(
             "metrics: actions={} action_errors={} halo_requests={} halo_avg_latency_ms={:.0} halo_429={} \
              halo_retries={} limiter_wait_ms={:.0} token_fetches={fetched} token_failures={failed} \
-             webhook_parse_failures={}",
+             token_rejections={rejected} webhook_parse_failures={} trigger_events_delivered={} \
+             trigger_events_pending={} trigger_dispatch_failures={}",
             fmt_num(self.total("actions_total")),
             fmt_num(self.total("action_errors_total")),
             halo_count,
@@ -320,6 +322,9 @@ impl Registry {
             fmt_num(self.total("halo_retries_total")),
             self.total("rate_limiter_wait_seconds_total") * 1000.0,
             fmt_num(self.total("webhook_parse_failures_total")),
+            fmt_num(self.total("trigger_events_delivered_total")),
+            fmt_num(self.total("trigger_events_pending")),
+            fmt_num(self.total("trigger_dispatch_failures_total")),
         )
     }
 }
@@ -577,5 +582,33 @@ mod tests {
             "{s}"
         );
         assert!(!s.contains('\n'));
+        assert!(s.contains(" token_rejections=0 "), "{s}");
+        assert!(
+            s.ends_with(
+                " trigger_events_delivered=0 trigger_events_pending=0 trigger_dispatch_failures=0"
+            ),
+            "{s}"
+        );
+    }
+
+    #[tokio::test]
+    async fn summary_carries_token_rejections_and_the_trigger_figures() {
+        let r = Registry::default();
+        let static_token = Arc::new(halo_auth::StaticToken::new("t"));
+        let rejected = static_token.token().await.unwrap();
+        static_token.reject(&rejected);
+        r.with(|i| i.tokens.push(static_token.clone()));
+        r.add("trigger_events_delivered_total", &[("trigger", "a")], 2.0);
+        r.add("trigger_events_delivered_total", &[("trigger", "b")], 1.0);
+        r.set("trigger_events_pending", &[("trigger", "a")], 4.0);
+        r.add("trigger_dispatch_failures_total", &[("trigger", "a")], 5.0);
+        let s = r.summary();
+        assert!(s.contains(" token_rejections=1 "), "{s}");
+        assert!(
+            s.ends_with(
+                " trigger_events_delivered=3 trigger_events_pending=4 trigger_dispatch_failures=5"
+            ),
+            "{s}"
+        );
     }
 }

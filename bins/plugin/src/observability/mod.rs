@@ -1,6 +1,7 @@
 //! Observability: structured JSON logs ([`logging`]), the metrics registry ([`metrics`]), and the hooks
 //! the transports call — [`observe_step`] around every step, [`http_request_id`] on every HTTP request,
-//! [`metrics_handler`] for `GET /metrics` (an extension; the Python runtime has no such route).
+//! [`metrics_handler`] for `GET /metrics` (an extension; the Python runtime has no such route), and
+//! [`trigger_round_done`], the running trigger's periodic metrics summary in `run` mode.
 //!
 //! Request ids: the orchestrator's (`X-REQUEST-ID` header in `http` mode, or `request_id` / `requestId` in
 //! the message's `meta`) when given, otherwise one generated here. halo-api adds its own per-request id
@@ -10,8 +11,9 @@ pub mod logging;
 pub mod metrics;
 
 use std::future::Future;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -34,6 +36,53 @@ static SUMMARY_IN_LOG: AtomicBool = AtomicBool::new(false);
 /// `run` / `test` mode: append the one-line metrics summary to each step's `body.log`.
 pub fn set_summary_in_log(on: bool) {
     SUMMARY_IN_LOG.store(on, Ordering::Relaxed);
+}
+
+/// How often a running trigger (`run` mode) logs the metrics summary line; it is also logged when the
+/// trigger's step ends.
+pub const TRIGGER_SUMMARY_INTERVAL: Duration = Duration::from_secs(300);
+/// Env var: overrides [`TRIGGER_SUMMARY_INTERVAL`], in whole seconds (at least 1).
+pub const TRIGGER_SUMMARY_ENV: &str = "HALO_PLUGIN_SUMMARY_SECS";
+
+fn trigger_summary_interval() -> Duration {
+    std::env::var(TRIGGER_SUMMARY_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map_or(TRIGGER_SUMMARY_INTERVAL, Duration::from_secs)
+}
+
+/// Whether a summary is due at `now`: the first call only starts the clock.
+fn summary_due(last: &mut Option<Instant>, now: Instant, every: Duration) -> bool {
+    match *last {
+        None => {
+            *last = Some(now);
+            false
+        }
+        Some(t) if now.saturating_duration_since(t) >= every => {
+            *last = Some(now);
+            true
+        }
+        Some(_) => false,
+    }
+}
+
+/// Called by the trigger loop after each round: in `run` mode, logs the one-line metrics summary once every
+/// [`TRIGGER_SUMMARY_INTERVAL`] (or [`TRIGGER_SUMMARY_ENV`]). The line goes to stderr only, not into the
+/// step's `body.log`, so a trigger that runs for months keeps its memory flat.
+pub async fn trigger_round_done() {
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    if !SUMMARY_IN_LOG.load(Ordering::Relaxed) {
+        return;
+    }
+    let due = {
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        summary_due(&mut last, Instant::now(), trigger_summary_interval())
+    };
+    if due {
+        let line = metrics::global().summary();
+        crate::logcap::capture(async { tracing::info!("{line}") }).await;
+    }
 }
 
 /// The error-kind label of a step error: the Halo error kind when Halo or the network failed
@@ -218,5 +267,28 @@ mod tests {
         let (a, b) = (new_request_id(), new_request_id());
         assert_ne!(a, b);
         assert_eq!(a.len(), 24);
+    }
+
+    #[test]
+    fn trigger_summary_is_due_once_per_interval() {
+        let every = Duration::from_secs(300);
+        let t0 = Instant::now();
+        let mut last = None;
+        assert!(
+            !summary_due(&mut last, t0, every),
+            "the first round starts the clock"
+        );
+        assert!(!summary_due(
+            &mut last,
+            t0 + Duration::from_secs(299),
+            every
+        ));
+        assert!(summary_due(&mut last, t0 + Duration::from_secs(300), every));
+        assert!(!summary_due(
+            &mut last,
+            t0 + Duration::from_secs(301),
+            every
+        ));
+        assert!(summary_due(&mut last, t0 + Duration::from_secs(650), every));
     }
 }

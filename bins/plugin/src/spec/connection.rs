@@ -1,4 +1,7 @@
 //! Connection fields of the plugin (`connection:` in plugin.spec.yaml).
+//!
+//! The `default_*_id` integer fields carry the community plugin's organisation defaults over unchanged; the
+//! name fields beside them (an ID or a name) take precedence, and the two must agree when both are set.
 
 use serde_json::json;
 
@@ -60,10 +63,31 @@ pub fn fields() -> Vec<Field> {
             "Ticket type ID or name used when an action does not give one",
         )
         .example("Incident"),
+        Field::new(
+            "default_ticket_type_id",
+            "Default Ticket Type ID",
+            "integer",
+            "Ticket type ID used when Default Ticket Type is empty (the community plugin's field); 0 means none",
+        )
+        .example(1),
         Field::new("default_priority", "Default Priority", "string", "Priority ID or name used when an action does not give one")
             .example("Medium"),
+        Field::new(
+            "default_priority_id",
+            "Default Priority ID",
+            "integer",
+            "Priority ID used when Default Priority is empty (the community plugin's field); 0 means none",
+        )
+        .example(3),
         Field::new("default_team", "Default Team", "string", "Team ID or name used when an action does not give one")
             .example("Security Operations"),
+        Field::new(
+            "default_team_id",
+            "Default Team ID",
+            "integer",
+            "Team ID used when Default Team is empty (the community plugin's field); 0 means none",
+        )
+        .example(4),
         Field::new(
             "default_agent",
             "Default Agent",
@@ -72,11 +96,25 @@ pub fn fields() -> Vec<Field> {
         )
         .example("user@example.com"),
         Field::new(
+            "default_agent_id",
+            "Default Agent ID",
+            "integer",
+            "Agent ID used when Default Agent is empty (the community plugin's field); 0 means none",
+        )
+        .example(4),
+        Field::new(
             "default_category",
             "Default Category",
             "string",
             "Category ID or name used when an action does not give one",
         )
         .example("Security"),
+        Field::new(
+            "default_category_id",
+            "Default Category ID",
+            "integer",
+            "Category ID used when Default Category is empty (the community plugin's field); 0 means none",
+        )
+        .example(8),
     ]
 }

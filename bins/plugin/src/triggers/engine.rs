@@ -264,6 +264,7 @@ impl Engine<'_> {
         loop {
             // A fresh log buffer per round keeps a long-running trigger's memory flat.
             let (round, _log) = crate::logcap::capture(self.round()).await;
+            crate::observability::trigger_round_done().await;
             match round? {
                 Flow::Stop => return self.terminate(),
                 Flow::Go if !self.state.pending.is_empty() => continue,
