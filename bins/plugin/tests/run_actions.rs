@@ -330,3 +330,45 @@ async fn lookups_list_the_tenant() {
     );
     insta::assert_json_snapshot!("list_statuses_ok", redact(&run.envelope));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_for_a_user_gets_the_users_site_because_halo_requires_one() {
+    let env = Env::start().await;
+    // User 12 (Mark Lee) belongs to site 2 of client 1 in the simulator's default tenant.
+    let out = env
+        .ok(
+            "create_ticket",
+            json!({"summary": "Laptop stolen", "user_id": 12}),
+        )
+        .await;
+    let id = out["ticket"]["id"].as_u64().unwrap();
+    let posts = env.sim.journal().matching("POST /api/Tickets");
+    let sent = posts.last().unwrap().body_json().unwrap();
+    assert_eq!(sent[0]["user_id"], 12, "{sent}");
+    assert_eq!(
+        sent[0]["site_id"], 2,
+        "the plugin sends the user's site itself: {sent}"
+    );
+    assert_eq!(sent[0]["client_id"], 1, "{sent}");
+    assert_eq!(env.sim.ticket(id).unwrap()["site_id"], 2);
+    // A site given with the user is kept as given.
+    let out = env
+        .ok(
+            "create_ticket",
+            json!({"summary": "Laptop stolen", "user_id": 12, "site_id": 1}),
+        )
+        .await;
+    let id = out["ticket"]["id"].as_u64().unwrap();
+    assert_eq!(env.sim.ticket(id).unwrap()["site_id"], 1);
+    // An unknown user is a clear input error, and nothing is created.
+    let before = env.sim.journal().count("POST /api/Tickets");
+    let run = env
+        .run(&env.action("create_ticket", json!({"summary": "x", "user_id": 999})))
+        .await;
+    let exc = run.err();
+    assert!(
+        exc["cause"].as_str().unwrap().contains("No user 999"),
+        "{exc}"
+    );
+    assert_eq!(env.sim.journal().count("POST /api/Tickets"), before);
+}
