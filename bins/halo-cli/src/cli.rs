@@ -27,6 +27,7 @@ Exit codes:
   4  not found (ticket, agent, route)
   5  rate limited (Halo kept answering 429 after the retries)
   6  connection (unreachable, timeout, TLS)
+  130  interrupted (Ctrl-C during a bulk run; the same command resumes it)
 
 Environment:
   HALO_CLIENT_ID, HALO_CLIENT_SECRET, HALO_AUTH_SERVER, HALO_RESOURCE_SERVER, HALO_TENANT
@@ -252,11 +253,13 @@ pub enum TicketsCommand {
     /// Create tickets from a CSV or JSON-lines file, resumable through a journal.
     #[command(
         long_about = "Create one ticket per row of a CSV file (header row: summary, details, tickettype_id, \
-                      priority_id, team, agent_id, client_id, user_id, external_key) or a JSON-lines file \
+                      priority_id, team, agent_id, client_id, site_id, user_id, external_key) or a JSON-lines file \
                       (one object per line with the same keys).\n\nA journal file (default FILE.journal) records \
                       each row's created ticket id before the next row is sent, so a run that is interrupted \
-                      resumes where it stopped and never creates a row twice. A progress bar shows the rate and \
-                      the ETA under the rate budget.",
+                      resumes where it stopped and never creates a row twice. Ctrl-C stops between rows and exits \
+                      130; --stop-after N stops after N rows and exits 0. A row Halo rejects (invalid value, \
+                      unknown id) is reported and the run goes on; a credential, permission or connection \
+                      problem stops it. A progress bar shows the rate and the ETA under the rate budget.",
         after_long_help = "Examples:\n  halo-cli tickets import new.csv --dry-run\n  \
                            halo-cli tickets import new.csv\n  \
                            halo-cli tickets import new.jsonl --journal /tmp/new.journal"

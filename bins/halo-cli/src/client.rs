@@ -83,16 +83,30 @@ pub async fn plugin_ctx(conn: &Connection) -> anyhow::Result<haloitsm_plugin::co
     Ok(haloitsm_plugin::connection::Ctx::connect(cfg).map_err(|e| step_error(&e))?)
 }
 
-/// A plugin step error as a CLI error (its cause and assistance kept; client errors are usage errors).
+/// A plugin step error as a CLI error (its cause and assistance kept). The exit code follows the Halo error
+/// kind behind it when there is one (`halo_kind`, named as `halo_api::ErrorKind::as_str`), so a keyed import row
+/// that fails on a rejected token exits 3 like any other command; client errors without one are usage errors.
 pub fn step_error(e: &haloitsm_plugin::errors::StepError) -> crate::exit::CliError {
-    use haloitsm_plugin::errors::ErrorClass;
-    let kind = match e.class {
-        ErrorClass::Client => crate::exit::ExitKind::Usage,
-        _ => crate::exit::ExitKind::Failure,
-    };
-    let mut out = crate::exit::CliError::new(kind, e.cause.clone(), e.assistance.clone());
+    let mut out =
+        crate::exit::CliError::new(step_exit_kind(e), e.cause.clone(), e.assistance.clone());
     if !e.data.is_empty() {
         out = out.with_data(e.data.clone());
     }
     out
+}
+
+/// The exit code for a plugin step error.
+pub fn step_exit_kind(e: &haloitsm_plugin::errors::StepError) -> crate::exit::ExitKind {
+    use crate::exit::ExitKind as X;
+    use haloitsm_plugin::errors::ErrorClass;
+    match e.halo_kind {
+        Some("auth" | "forbidden") => X::Auth,
+        Some("not_found") => X::NotFound,
+        Some("validation" | "config") => X::Usage,
+        Some("rate_limited") => X::RateLimited,
+        Some("timeout" | "transport") => X::Connection,
+        Some(_) => X::Failure,
+        None if e.class == ErrorClass::Client => X::Usage,
+        None => X::Failure,
+    }
 }

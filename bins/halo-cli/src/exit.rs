@@ -21,6 +21,8 @@ pub enum ExitKind {
     RateLimited,
     /// 6: unreachable, timed out, TLS failure.
     Connection,
+    /// 130: a bulk run was interrupted (Ctrl-C / SIGINT) between rows; running it again resumes it.
+    Interrupted,
 }
 
 impl ExitKind {
@@ -34,6 +36,7 @@ impl ExitKind {
             ExitKind::NotFound => 4,
             ExitKind::RateLimited => 5,
             ExitKind::Connection => 6,
+            ExitKind::Interrupted => 130,
         }
     }
 
@@ -47,6 +50,7 @@ impl ExitKind {
             ExitKind::NotFound => "not_found",
             ExitKind::RateLimited => "rate_limited",
             ExitKind::Connection => "connection",
+            ExitKind::Interrupted => "interrupted",
         }
     }
 }
@@ -128,6 +132,9 @@ pub fn classify(err: &anyhow::Error) -> CliError {
         if let Some(e) = cause.downcast_ref::<halo_api::Error>() {
             return from_api(e);
         }
+        if let Some(e) = cause.downcast_ref::<haloitsm_plugin::errors::StepError>() {
+            return crate::client::step_error(e);
+        }
         if let Some(e) = cause.downcast_ref::<halo_auth::AuthError>() {
             return from_auth(e);
         }
@@ -142,6 +149,15 @@ pub fn classify(err: &anyhow::Error) -> CliError {
 /// Map a halo-api error onto an exit code with cause/assistance.
 pub fn from_api(e: &halo_api::Error) -> CliError {
     use halo_api::ErrorKind as K;
+    // A failed token request keeps the token error's own classification (a refused request is an auth
+    // problem, a 429 from the token endpoint is rate limiting), which halo-api folds into Auth/Server.
+    if let Some(auth) =
+        std::error::Error::source(e).and_then(|s| s.downcast_ref::<halo_auth::AuthError>())
+    {
+        let mut out = from_auth(auth);
+        out.cause = sentence(&e.to_string());
+        return out;
+    }
     let (kind, assistance) = match e.kind() {
         K::Auth => (
             ExitKind::Auth,
@@ -182,6 +198,11 @@ pub fn from_api(e: &halo_api::Error) -> CliError {
             "Halo answered with an error or something unexpected; try again later, and report it with -v \
              output if it persists.",
         ),
+        K::Config => (
+            ExitKind::Usage,
+            "Fix the connection settings of the profile (`halo-cli config show`): the resource server must be \
+             the instance's https://<instance>/api URL.",
+        ),
         _ => (ExitKind::Failure, "Run again with -v for details."),
     };
     let mut out = CliError::new(kind, sentence(&e.to_string()), assistance);
@@ -203,6 +224,21 @@ pub fn from_auth(e: &halo_auth::AuthError) -> CliError {
         K::InvalidScope => (
             ExitKind::Auth,
             "Use a scope the API application allows (usually \"all\"), or widen its permissions in Halo.",
+        ),
+        K::Refused => (
+            ExitKind::Auth,
+            "The authorisation server refused the token request: check that the API application uses \
+             Client ID and Secret (Services), that it may use the client credentials grant, and the tenant.",
+        ),
+        K::ServerError if e.status() == Some(429) => (
+            ExitKind::RateLimited,
+            "The authorisation server is rate limiting token requests; wait a few minutes and try again \
+             (several tools sharing one API application share its limit).",
+        ),
+        K::ServerError => (
+            ExitKind::Failure,
+            "The authorisation server answered with a server error; try again later, and contact Halo \
+             support if it persists.",
         ),
         K::Unreachable | K::Timeout => (
             ExitKind::Connection,
@@ -232,6 +268,7 @@ fn sentence(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -245,10 +282,11 @@ mod tests {
             ExitKind::NotFound,
             ExitKind::RateLimited,
             ExitKind::Connection,
+            ExitKind::Interrupted,
         ];
         let mut codes: Vec<u8> = all.iter().map(|k| k.code()).collect();
         codes.dedup();
-        assert_eq!(codes, vec![0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(codes, vec![0, 1, 2, 3, 4, 5, 6, 130]);
         let help = crate::cli::TOP_EXAMPLES;
         for k in all {
             assert!(
@@ -257,6 +295,47 @@ mod tests {
                 k.code()
             );
         }
+    }
+
+    #[test]
+    fn plugin_step_errors_exit_with_the_code_of_their_halo_kind() {
+        use haloitsm_plugin::errors::StepError;
+        let with = |k: halo_api::ErrorKind| {
+            crate::client::step_error(&StepError::plugin("Failed.", "Fix.").with_halo_kind(k)).kind
+        };
+        assert_eq!(with(halo_api::ErrorKind::Auth), ExitKind::Auth);
+        assert_eq!(with(halo_api::ErrorKind::Forbidden), ExitKind::Auth);
+        assert_eq!(with(halo_api::ErrorKind::NotFound), ExitKind::NotFound);
+        assert_eq!(
+            with(halo_api::ErrorKind::RateLimited),
+            ExitKind::RateLimited
+        );
+        assert_eq!(with(halo_api::ErrorKind::Transport), ExitKind::Connection);
+        assert_eq!(with(halo_api::ErrorKind::Timeout), ExitKind::Connection);
+        assert_eq!(with(halo_api::ErrorKind::Validation), ExitKind::Usage);
+        assert_eq!(with(halo_api::ErrorKind::Config), ExitKind::Usage);
+        assert_eq!(with(halo_api::ErrorKind::Server), ExitKind::Failure);
+        let plain = StepError::plugin("Failed.", "Fix.");
+        assert_eq!(crate::client::step_error(&plain).kind, ExitKind::Failure);
+        let client = StepError::client("Input 'x' is missing", "Give x.");
+        assert_eq!(crate::client::step_error(&client).kind, ExitKind::Usage);
+        // Through anyhow, as commands return it.
+        let err = anyhow::Error::new(
+            StepError::plugin("Failed.", "Fix.").with_halo_kind(halo_api::ErrorKind::RateLimited),
+        );
+        assert_eq!(classify(&err).kind, ExitKind::RateLimited);
+    }
+
+    #[test]
+    fn a_client_configuration_error_is_a_usage_error() {
+        let Err(e) = halo_api::HaloClient::builder().build() else {
+            panic!("a client without a resource server must not build")
+        };
+        assert_eq!(e.kind(), halo_api::ErrorKind::Config);
+        let ce = from_api(&e);
+        assert_eq!(ce.kind, ExitKind::Usage);
+        assert_eq!(ce.kind.code(), 2);
+        assert!(ce.cause.contains("resource server"), "{}", ce.cause);
     }
 
     #[test]

@@ -7,17 +7,22 @@ mod commands;
 mod config;
 mod exit;
 mod journal;
+mod logging;
 mod output;
 mod rows;
 mod sandbox;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    output::init_logging(&cli.global);
+    let matches = cli::Cli::command().get_matches();
+    let cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    logging::init(&cli.global, &command_path(&matches));
     let out = output::Out::from_global(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -47,4 +52,15 @@ fn main() -> ExitCode {
             ExitCode::from(e.kind.code())
         }
     }
+}
+
+/// The subcommand path that was run, e.g. `tickets import` (for the log lines).
+fn command_path(matches: &clap::ArgMatches) -> String {
+    let mut parts = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        parts.push(name);
+        m = sub;
+    }
+    parts.join(" ")
 }

@@ -1,4 +1,4 @@
-//! Output conventions: tables for people, one stable JSON document for scripts, colour rules, and logging setup.
+//! Output conventions: tables for people, one stable JSON document for scripts, and colour rules.
 //!
 //! JSON shape (stdout, one document per command):
 //! `{"command": "<command path>", "ok": <bool>, "data": <command-specific value>}`.
@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::Value;
 
-use crate::cli::{GlobalArgs, LogFormat, OutputFormat};
+use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::CliError;
 
 /// How a command prints.
@@ -145,32 +145,6 @@ impl Out {
             eprintln!("response: {d}");
         }
     }
-}
-
-/// Set up tracing on stderr from `--quiet`/`--verbose`/`--log-format` (RUST_LOG, when set, wins).
-pub fn init_logging(g: &GlobalArgs) {
-    use tracing_subscriber::EnvFilter;
-    let level = if g.quiet {
-        "error"
-    } else {
-        match g.verbose {
-            // The command reports its own failure; the libraries' per-attempt warnings are for -v.
-            0 => "warn,halo_api=error,halo_auth=error",
-            1 => "info",
-            2 => "debug",
-            _ => "trace",
-        }
-    };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
-    let ansi = std::io::stderr().is_terminal() && color_allowed();
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(g.verbose >= 2);
-    let _ = match g.log_format {
-        LogFormat::Json => builder.json().with_ansi(false).try_init(),
-        LogFormat::Text => builder.with_ansi(ansi).try_init(),
-    };
 }
 
 /// Render a milliseconds figure for tables.

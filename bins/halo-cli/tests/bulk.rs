@@ -214,3 +214,126 @@ fn bulk_close_closes_matches_and_resumes() {
     sim.run(&["tickets", "bulk-close", "--filter", "colour=red", "--yes"])
         .expect_code(2);
 }
+
+#[test]
+fn a_keyed_row_halo_rejects_fails_alone_like_a_plain_row() {
+    let sim = Sim::start();
+    let file = sim.dir.path().join("mixed.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"summary\": \"Keyed ok 1\", \"external_key\": \"k-1\"}\n",
+            "{\"summary\": \"Keyed bad\", \"tickettype_id\": 999, \"external_key\": \"k-2\"}\n",
+            "{\"summary\": \"Plain bad\", \"tickettype_id\": 999}\n",
+            "{\"summary\": \"Keyed ok 2\", \"external_key\": \"k-3\"}\n",
+        ),
+    )
+    .unwrap();
+    let run = sim.run(&["tickets", "import", file.to_str().unwrap(), "-o", "json"]);
+    run.expect_code(1);
+    let v = run.json();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["data"]["created"], 2, "{v}");
+    assert_eq!(v["data"]["failed"], 2, "{v}");
+    assert_eq!(v["data"]["remaining"], 0, "{v}");
+    let failures = v["data"]["failures"].as_array().unwrap();
+    let rows: Vec<u64> = failures
+        .iter()
+        .map(|f| f["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, vec![2, 3], "{v}");
+    assert_eq!(failures[0]["key"], "key:k-2");
+    for f in failures {
+        assert!(
+            f["data"].as_str().unwrap().contains("Ticket type 999"),
+            "Halo's own message is reported: {f}"
+        );
+    }
+    // The rows after the rejected one were still sent.
+    assert_eq!(sim.count_tickets("Keyed ok 1"), 1);
+    assert_eq!(sim.count_tickets("Keyed ok 2"), 1);
+    assert_eq!(sim.count_tickets("Keyed bad"), 0);
+    // The journal holds the rejected rows as sent but not done, so a fixed file resumes them.
+    let journal = std::fs::read_to_string(format!("{}.journal", file.display())).unwrap();
+    let states = |key: &str| -> Vec<String> {
+        journal
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|e| e["key"] == key)
+            .map(|e| e["state"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(states("key:k-2"), vec!["sending"]);
+    assert_eq!(states("row:3"), vec!["sending"]);
+    assert_eq!(states("key:k-3"), vec!["sending", "done"]);
+}
+
+#[test]
+fn a_keyed_import_stops_with_exit_3_when_the_token_is_refused() {
+    let sim = Sim::start();
+    let file = write_csv(&sim, 2);
+    sim.handle
+        .faults()
+        .always("POST /auth/token", halo_sim::Fault::status(400));
+    let run = sim.run(&["tickets", "import", file.to_str().unwrap(), "-o", "json"]);
+    run.expect_code(3);
+    let err: serde_json::Value = serde_json::from_str(run.stderr.lines().last().unwrap()).unwrap();
+    assert_eq!(err["error"]["kind"], "auth", "{err}");
+    assert_eq!(sim.count_tickets("Import row"), 0);
+}
+
+#[test]
+fn an_interrupted_import_exits_130_and_resumes() {
+    let sim = Sim::start();
+    let file = write_csv(&sim, 10);
+    // Slow creates, so the run is still going when it is interrupted.
+    sim.handle.faults().always(
+        "POST /api/Tickets",
+        halo_sim::Fault::latency(std::time::Duration::from_millis(300)),
+    );
+    let journal = format!("{}.journal", file.display());
+    let child = sim
+        .cmd()
+        .args(["tickets", "import", file.to_str().unwrap(), "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first row to be done (the Ctrl-C handler is installed before the first row is sent).
+    let started = std::time::Instant::now();
+    while !std::fs::read_to_string(&journal).is_ok_and(|j| j.contains("\"done\"")) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no row was done within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.contains(common::SECRET) && !stderr.contains(common::SECRET));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["data"]["stopped"], "interrupted");
+    let done = v["data"]["created"].as_u64().unwrap();
+    assert!((1..10).contains(&done), "{v}");
+    assert_eq!(v["data"]["remaining"].as_u64().unwrap(), 10 - done);
+
+    sim.handle.faults().clear();
+    let run = sim.run(&["tickets", "import", file.to_str().unwrap(), "-o", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["data"]["created"].as_u64().unwrap(), 10 - done);
+    for i in 1..=10 {
+        assert_eq!(sim.count_tickets(&format!("Import row {i:02}")), 1);
+    }
+}

@@ -191,3 +191,90 @@ fn raw_goes_through_the_client() {
         .expect_code(2);
     sim.run(&["raw", "GET", "Status"]).expect_code(2);
 }
+
+#[test]
+fn a_refused_token_request_exits_3() {
+    let sim = Sim::start();
+    // A 4xx without an OAuth2 error body: halo-auth's "refused" (e.g. unauthorized_client).
+    sim.handle
+        .faults()
+        .always("POST /auth/token", halo_sim::Fault::status(400));
+    let run = sim.run(&["lookup", "statuses", "-o", "json"]);
+    run.expect_code(3);
+    let err: serde_json::Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(err["error"]["kind"], "auth", "{err}");
+    assert_eq!(err["error"]["exit_code"], 3);
+}
+
+#[test]
+fn a_429_from_the_token_endpoint_exits_5() {
+    let sim = Sim::start();
+    sim.handle
+        .faults()
+        .always("POST /auth/token", halo_sim::Fault::status(429));
+    let run = sim.run(&["lookup", "statuses", "-o", "json"]);
+    run.expect_code(5);
+    let err: serde_json::Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(err["error"]["kind"], "rate_limited", "{err}");
+    assert_eq!(sim.handle.journal().count("GET /api/Status"), 0);
+}
+
+#[test]
+fn a_rate_limit_that_outlasts_the_retries_exits_5() {
+    // One request per hour: the second command's request gets a 429 whose Retry-After is beyond the retry budget.
+    let sim = Sim::start_with(|c| {
+        c.with_rate_limit(Some(
+            halo_sim::RateLimitConfig::new(1, std::time::Duration::from_secs(3600))
+                .with_retry_after(true),
+        ))
+    });
+    sim.run(&["raw", "GET", "/api/Status"]).expect_code(0);
+    let run = sim.run(&["raw", "GET", "/api/Status", "-o", "json"]);
+    run.expect_code(5);
+    let err: serde_json::Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(err["error"]["kind"], "rate_limited", "{err}");
+    assert!(
+        err["error"]["assistance"]
+            .as_str()
+            .unwrap()
+            .contains("rate limit"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_configuration_exits_2() {
+    let sim = Sim::start();
+    let run = sim.run_cmd(sim.bare(), &["lookup", "statuses"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("assistance: "), "{}", run.stderr);
+}
+
+#[test]
+fn tickets_get_json_snapshot() {
+    let sim = Sim::start();
+    let run = sim.run(&[
+        "tickets",
+        "create",
+        "--summary",
+        "Snapshot ticket",
+        "--details",
+        "for the JSON shape",
+        "-o",
+        "json",
+    ]);
+    run.expect_code(0);
+    let id = run.json()["data"]["id"].as_u64().unwrap();
+    let run = sim.run(&["tickets", "get", &id.to_string(), "-o", "json"]);
+    run.expect_code(0);
+    let mut v = run.json();
+    assert_eq!(v["data"]["id"], id);
+    v["data"]["id"] = serde_json::json!("[id]");
+    // Server-maintained times vary run to run; a null (never closed) stays null.
+    for k in ["datecreated", "last_update", "dateclosed"] {
+        if v["data"][k].is_string() {
+            v["data"][k] = serde_json::json!("[timestamp]");
+        }
+    }
+    insta::assert_json_snapshot!("tickets_get_json", v);
+}

@@ -82,6 +82,14 @@ fn row_level(kind: ErrorKind) -> bool {
     matches!(kind, ErrorKind::Validation | ErrorKind::NotFound)
 }
 
+/// Whether a keyed row's upsert error is the row's own problem (bad input, or Halo rejecting the row's data or
+/// an id in it), reported with the row while the run goes on — the same rule as [`row_level`] for plain rows.
+/// Credential, permission, configuration, rate-limit and connection problems stop the run.
+fn keyed_row_level(e: &haloitsm_plugin::errors::StepError) -> bool {
+    (e.class == haloitsm_plugin::errors::ErrorClass::Client && e.halo_kind.is_none())
+        || matches!(e.halo_kind, Some("validation" | "not_found"))
+}
+
 /// `tickets import FILE`.
 pub async fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitKind> {
     let format = rows::detect(&a.file, a.format);
@@ -171,8 +179,9 @@ pub async fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitKind> {
                         recovered.push(entry)
                     }
                 }
-                Err(e) if e.class == haloitsm_plugin::errors::ErrorClass::Client => {
+                Err(e) if keyed_row_level(&e) => {
                     let ce = crate::client::step_error(&e);
+                    pb.suspend(|| tracing::warn!(row = row.number, "row failed: {}", ce.cause));
                     failed.push(json!({ "row": row.number, "key": row.key, "cause": ce.cause, "data": ce.data }));
                 }
                 Err(e) => {
@@ -247,7 +256,7 @@ fn report(
     fatal: Option<CliError>,
     failed: &[Value],
 ) -> anyhow::Result<ExitKind> {
-    let ok = fatal.is_none() && failed.is_empty();
+    let ok = fatal.is_none() && failed.is_empty() && data["stopped"] != "interrupted";
     ctx.out.emit(command, ok, data.clone(), || {
         let mut t = ctx.out.table(&["row", "key", "failure"]);
         for f in failed {
@@ -285,7 +294,19 @@ fn report(
     if let Some(e) = fatal {
         return Err(e.into());
     }
-    Ok(if ok { ExitKind::Ok } else { ExitKind::Failure })
+    Ok(outcome(data, ok))
+}
+
+/// The exit code of a finished bulk run: an interrupted one (Ctrl-C) is never a success, even when every row
+/// it got to went through; `--stop-after` is a planned stop and exits 0.
+fn outcome(data: &Value, ok: bool) -> ExitKind {
+    if data["stopped"] == "interrupted" {
+        ExitKind::Interrupted
+    } else if ok {
+        ExitKind::Ok
+    } else {
+        ExitKind::Failure
+    }
 }
 
 fn import_dry_run(
@@ -585,6 +606,45 @@ mod tests {
         assert!(parse_filters(&["colour=red".into()]).is_err());
         assert!(parse_filters(&["status=open".into()]).is_err());
         assert!(parse_filters(&["status".into()]).is_err());
+    }
+
+    #[test]
+    fn an_interrupted_run_is_not_a_success_but_a_planned_stop_is() {
+        let stopped = |why: Option<&str>| json!({ "stopped": why });
+        assert_eq!(
+            outcome(&stopped(Some("interrupted")), true),
+            ExitKind::Interrupted
+        );
+        assert_eq!(
+            outcome(&stopped(Some("interrupted")), false),
+            ExitKind::Interrupted
+        );
+        assert_eq!(outcome(&stopped(Some("stop-after")), true), ExitKind::Ok);
+        assert_eq!(outcome(&stopped(None), true), ExitKind::Ok);
+        assert_eq!(outcome(&stopped(None), false), ExitKind::Failure);
+    }
+
+    #[test]
+    fn keyed_rows_fail_alone_on_their_own_data_only() {
+        use haloitsm_plugin::errors::StepError;
+        let halo = |k| StepError::plugin("Creating the ticket failed.", "Fix.").with_halo_kind(k);
+        assert!(keyed_row_level(&halo(ErrorKind::Validation)));
+        assert!(keyed_row_level(&halo(ErrorKind::NotFound)));
+        assert!(keyed_row_level(&StepError::client(
+            "Input 'summary' is required",
+            "Give one."
+        )));
+        for k in [
+            ErrorKind::Auth,
+            ErrorKind::Forbidden,
+            ErrorKind::Config,
+            ErrorKind::RateLimited,
+            ErrorKind::Transport,
+            ErrorKind::Server,
+        ] {
+            assert!(!keyed_row_level(&halo(k)), "{k:?} must stop the run");
+        }
+        assert!(!keyed_row_level(&StepError::plugin("Defaults.", "Fix.")));
     }
 
     #[test]

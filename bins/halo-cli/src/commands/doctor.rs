@@ -114,6 +114,12 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> anyhow::Result<ExitKind> {
                     ),
                     Some("The profile's authorisation server differs from what the instance reports; use the reported one unless you know better.".to_string()),
                 ),
+                // authinfo did not answer: the token URL is a guess, so the check is a warning even if it works.
+                _ if d.source == DiscoverySource::Fallback => (
+                    R::Warn,
+                    format!("{src}: {} (token URL {})", chosen, tok(&chosen)),
+                    fix,
+                ),
                 _ => (R::Ok, format!("{src}: {} (token URL {})", chosen, tok(&chosen)), fix),
             };
             report.add("authorisation server", t, result, detail, fix);

@@ -100,7 +100,7 @@ async fn fetch(client: &HaloClient, kind: LookupKind) -> anyhow::Result<Rows> {
                 .collect(),
         ),
         LookupKind::Priorities => (
-            &["priority_id", "name", "sla_id", "fix_time", "fix_units"],
+            &["id", "name", "sla_id", "fix_time", "fix_units"],
             client
                 .list_priorities()
                 .send()
