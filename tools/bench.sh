@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue 9 (docs/benchmarks.md) and prints their figures. Run one by one on the 2-core
-# machine they took about 45 s (overhead), 30 s (model parse), 2.5 min (client_figures; the rate-budget part is ~110 s by design),
-# 25 s (plugin speed), 15 s (sim throughput) and 1.5-2 min (soak): ~6 minutes once the bench profile is built.
-# A cold bench-profile build of the workspace comes on top (it took 22 min here while others were building).
+# Runs every benchmark of docs/benchmarks.md and prints their figures. Measured 2026-12-03 on the 2-core machine
+# with no bench-profile build yet: 23.5 min in all = 9.5 min building + 6.3 min rebuilding for benches whose
+# package selection unifies features differently + 7.7 min of benches (overhead 43 s, model parse 2 s, client
+# figures 108 s of which the rate-budget part is ~103 s by design, plugin speed 10 s, sim throughput 3 s, soak
+# ~5 min). A second run reuses every artifact, so it takes about the bench time.
 #
 # Knobs (environment): BENCH_RATE_CREATES (600), BENCH_RATE_TASKS (32), BENCH_RATE_BURST (client default),
 # SOAK_CASES (300), SOAK_CONCURRENCY (8). Logs go to target/bench-logs/.
@@ -33,7 +34,7 @@ run() {
         tail -20 "$logs/$name.log"
         return 1
     fi
-    grep -E '^(BENCH|cold run|http get_ticket|halo-sim throughput|\| )|time: ' "$logs/$name.log" || true
+    grep -E '^(BENCH|cold run|http get_ticket|halo-sim throughput|baseline|Ticket|ListEnvelope|\| )|time: ' "$logs/$name.log" || true
     echo "   ($((SECONDS - t0)) s)"
 }
 
