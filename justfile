@@ -39,3 +39,11 @@ bench:
 # A longer local fuzz run of every target (SECONDS each).
 fuzz seconds="600":
     bash tools/fuzz.sh {{seconds}}
+
+# Build the plugin's Docker image (needs a container engine; see plugin/README.md).
+image:
+    just --justfile plugin/justfile --working-directory plugin image
+
+# Export the plugin as a .plg for import into InsightConnect (builds the image first).
+export:
+    just --justfile plugin/justfile --working-directory plugin export

@@ -115,9 +115,9 @@ pub struct SoakReport {
     pub comments_lost: usize,
     /// Extra copies of a note (must be 0).
     pub comment_duplicates: usize,
-    /// `add_comment` failures after a lost response whose look-up failed too (the note may or may not be
-    /// written; the driver re-runs the step, which duplicates it if it was): the bound on
-    /// `comment_duplicates`.
+    /// `add_comment` failures because a note look-up failed (the one for the note key before writing, or
+    /// the one after a lost response, when the note may already be written); the driver's re-run looks for
+    /// the key again, so none of them may become a duplicate.
     pub comment_unverified: usize,
     /// `POST /api/Actions` the sim received (sim journal).
     pub note_posts: usize,
@@ -205,7 +205,7 @@ impl SoakReport {
                 self.comment_duplicates.to_string(),
             ),
             (
-                "add_comment errors after a lost response it could not check (the re-run finds it by note key)",
+                "add_comment errors from a failed note look-up (re-run, found by note key)",
                 "-".into(),
                 self.comment_unverified.to_string(),
             ),
@@ -349,8 +349,8 @@ impl Driver {
             "note_key": marker.trim_matches(['[', ']']).replace(':', "-")});
         self.step("add_comment", || async {
             let r = AddComment.run(&self.ctx, input.clone()).await;
-            // add_note's look-up after a lost response failed, so the action could not tell whether the
-            // note was written; the re-run that follows looks for the note key before writing.
+            // A note look-up failed (before writing, or after a lost response when the note may be written
+            // already); the re-run that follows looks for the note key before writing.
             if r.as_ref()
                 .is_err_and(|e| e.to_string().contains("Looking for the note"))
             {
