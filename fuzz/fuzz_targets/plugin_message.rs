@@ -1,15 +1,29 @@
 //! The plugin's input: any bytes as a `run`-mode stdin message or an `http`-mode request body go through the
-//! runtime's message checks, then the spec's connection and input validation for the named step, the typed
-//! input readers and output masking, as `runner::execute` does before it talks to Halo. Nothing may panic.
+//! `http` mode's body checks (JSON object, step name matching the route), the runtime's message checks, then
+//! the spec's connection and input validation for the named step, the typed input readers and output masking,
+//! as `runner::execute` does before it talks to Halo. Nothing may panic.
 #![no_main]
 
 use haloitsm_plugin::actions::input::Input;
+use haloitsm_plugin::http::body;
 use haloitsm_plugin::protocol;
 use haloitsm_plugin::spec::{plugin_spec, schema};
 use haloitsm_plugin::{envelope, mask, runner};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // The `http` mode's own checks of a step body, for each kind of route and none.
+    for route in [
+        None,
+        Some(("action", "get_ticket")),
+        Some(("trigger", "ticket_created")),
+        Some(("task", "")),
+    ] {
+        match body::check(data, route) {
+            Ok(v) => assert!(v.as_object().is_some_and(|o| !o.is_empty())),
+            Err(e) => assert!(!e.message().is_empty()),
+        }
+    }
     let msg = match protocol::parse(data) {
         Ok(msg) => msg,
         Err(rejected) => {

@@ -82,17 +82,46 @@ pub fn from_auth(e: &AuthError) -> StepError {
     };
     StepError::connection_test(cause, assistance)
         .with_data(data)
-        .with_halo_kind(auth_kind(e.kind()))
+        .with_halo_kind(auth_kind(e.kind(), e.status()))
 }
 
-/// A token failure in the API client's vocabulary, so metrics count both under one set of kinds.
-fn auth_kind(kind: AuthErrorKind) -> ErrorKind {
+/// A token failure in the API client's vocabulary, so metrics (and halo-cli's exit codes) count both under
+/// one set of kinds; a 429 from the token endpoint is rate limiting, not a server error.
+fn auth_kind(kind: AuthErrorKind, status: Option<u16>) -> ErrorKind {
     match kind {
+        AuthErrorKind::ServerError if status == Some(429) => ErrorKind::RateLimited,
         AuthErrorKind::Unreachable => ErrorKind::Transport,
         AuthErrorKind::Timeout => ErrorKind::Timeout,
         AuthErrorKind::ServerError => ErrorKind::Server,
         AuthErrorKind::MalformedResponse => ErrorKind::Decode,
         AuthErrorKind::Config => ErrorKind::Config,
         _ => ErrorKind::Auth,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_failures_map_to_the_api_kinds() {
+        assert_eq!(
+            auth_kind(AuthErrorKind::ServerError, Some(429)),
+            ErrorKind::RateLimited
+        );
+        assert_eq!(
+            auth_kind(AuthErrorKind::ServerError, Some(503)),
+            ErrorKind::Server
+        );
+        assert_eq!(
+            auth_kind(AuthErrorKind::CredentialsRejected, Some(401)),
+            ErrorKind::Auth
+        );
+        assert_eq!(
+            auth_kind(AuthErrorKind::Unreachable, None),
+            ErrorKind::Transport
+        );
+        assert_eq!(auth_kind(AuthErrorKind::Config, None), ErrorKind::Config);
     }
 }

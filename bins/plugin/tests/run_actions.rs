@@ -372,3 +372,36 @@ async fn a_ticket_for_a_user_gets_the_users_site_because_halo_requires_one() {
     );
     assert_eq!(env.sim.journal().count("POST /api/Tickets"), before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_by_priority_is_filtered_by_halo_and_stops_at_max_results() {
+    let env = Env::start().await;
+    for i in 0..30 {
+        let p = if i % 3 == 0 { 1 } else { 4 };
+        env.sim
+            .upsert_ticket(
+                json!({"summary": format!("P {i}"), "tickettype_id": 1, "priority_id": p}),
+            )
+            .unwrap();
+    }
+    let out = env
+        .ok(
+            "search_tickets",
+            json!({"priority_id": 1, "max_results": 4}),
+        )
+        .await;
+    assert_eq!(out["count"], 4, "{out}");
+    for t in out["tickets"].as_array().unwrap() {
+        assert_eq!(t["priority_id"], 1, "{t}");
+    }
+    let list = env.sim.journal().matching("GET /api/Tickets");
+    let last = list.last().unwrap();
+    assert_eq!(
+        last.query_param("priority").as_deref(),
+        Some("1"),
+        "the filter goes to Halo: {}",
+        last.query
+    );
+    let all = env.ok("search_tickets", json!({"priority_id": 1})).await;
+    assert_eq!(all["count"], 10);
+}

@@ -183,6 +183,10 @@ struct Filter {
     agent: Vec<i64>,
     team: Vec<i64>,
     client: Vec<i64>,
+    priority: Vec<i64>,
+    sla: Vec<i64>,
+    exclude: Vec<i64>,
+    include_closed: Option<bool>,
     site: Option<i64>,
     user: Option<i64>,
     ids: Vec<i64>,
@@ -261,6 +265,15 @@ impl Filter {
             agent: one_or_list("agent_id", "agent")?,
             team: q.int_list("team")?,
             client: one_or_list("client_id", "client_ids")?,
+            priority: q.int_list("priority")?,
+            sla: q.int_list("sla")?,
+            exclude: q.int_list("excludethese")?,
+            include_closed: match q.int_list("includeclosed")?.as_slice() {
+                [] => None,
+                // 1 = the closed ones, 0 = the open ones; both given = no filter.
+                [one] => Some(*one == 1),
+                _ => None,
+            },
             site: q.int("site_id")?,
             user: q.int("user_id")?,
             ids,
@@ -290,6 +303,9 @@ impl Filter {
             || !in_list(&self.team, "team_id")
             || !in_list(&self.client, "client_id")
             || !in_list(&self.ids, "id")
+            || !in_list(&self.priority, "priority_id")
+            || !in_list(&self.sla, "sla_id")
+            || self.exclude.contains(&int("id"))
         {
             return false;
         }
@@ -300,6 +316,12 @@ impl Filter {
         }
         let closed = store.is_closed_status(int("status_id"));
         if (self.open_only && closed) || (self.closed_only && !closed) {
+            return false;
+        }
+        if self
+            .include_closed
+            .is_some_and(|want_closed| want_closed != closed)
+        {
             return false;
         }
         if let Some(s) = &self.search {

@@ -555,3 +555,55 @@ async fn bare_object_body_is_tolerated() {
         .await;
     assert_eq!(t["summary"], "bare");
 }
+
+#[tokio::test]
+async fn list_filters_priority_sla_excluded_and_closed_states() {
+    let sim = common::start().await;
+    let a = sim
+        .create_ticket(json!({"summary": "Urgent", "priority_id": 1}))
+        .await;
+    let b = sim
+        .create_ticket(json!({"summary": "Low", "priority_id": 4}))
+        .await;
+    let c = sim
+        .create_ticket(json!({"summary": "Done", "priority_id": 4, "status_id": 9}))
+        .await;
+    let ids = |v: &Value| -> Vec<u64> {
+        v["tickets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids(&sim.get_json("/api/Tickets?priority=1").await), vec![a]);
+    assert_eq!(
+        ids(&sim.get_json("/api/Tickets?priority=1&priority=4").await),
+        vec![a, b, c]
+    );
+    assert_eq!(
+        ids(&sim
+            .get_json(&format!("/api/Tickets?excludethese={a}"))
+            .await),
+        vec![b, c]
+    );
+    assert_eq!(
+        ids(&sim.get_json("/api/Tickets?includeclosed=1").await),
+        vec![c]
+    );
+    assert_eq!(
+        ids(&sim.get_json("/api/Tickets?includeclosed=0").await),
+        vec![a, b]
+    );
+    assert_eq!(
+        ids(&sim
+            .get_json("/api/Tickets?includeclosed=0&includeclosed=1")
+            .await),
+        vec![a, b, c]
+    );
+    let sla = sim.get_json(&format!("/api/Tickets/{a}")).await["sla_id"]
+        .as_u64()
+        .unwrap();
+    assert!(ids(&sim.get_json(&format!("/api/Tickets?sla={sla}")).await).contains(&a));
+    assert!(ids(&sim.get_json("/api/Tickets?sla=999").await).is_empty());
+}

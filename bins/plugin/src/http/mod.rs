@@ -1,6 +1,7 @@
 //! `http` mode: the runtime's REST API (legacy `/` and `/api/v1` routes) served by axum from one
 //! process, with one shared Halo client per connection configuration and graceful shutdown.
 
+pub mod body;
 mod flask;
 mod routes;
 

@@ -117,39 +117,14 @@ async fn step(
         );
     }
     let _guard = WorkGuard::new(state);
-    let value: Value = match serde_json::from_slice(body) {
+    let route = route.as_ref().map(|(kind, name)| (*kind, name.as_str()));
+    let value = match super::body::check(body, route) {
         Ok(v) => v,
-        Err(e) => {
-            return flask::error(
-                StatusCode::BAD_REQUEST,
-                format!("Failed to decode JSON object: {e}"),
-                m,
-                u,
-            );
+        Err(e @ super::body::BodyError::Empty) => {
+            return flask::simple(StatusCode::BAD_REQUEST, &e.message());
         }
+        Err(e) => return flask::error(StatusCode::BAD_REQUEST, e.message(), m, u),
     };
-    if value.as_object().is_none_or(|o| o.is_empty()) {
-        return flask::simple(StatusCode::BAD_REQUEST, "Empty input provided");
-    }
-    if let Some((kind, name)) = &route {
-        let given = value
-            .get("body")
-            .and_then(|b| b.get(*kind))
-            .and_then(Value::as_str);
-        if given != Some(name.as_str()) {
-            let mut cap = kind.to_string();
-            cap[..1].make_ascii_uppercase();
-            let shown = given.unwrap_or("None");
-            return flask::error(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "{cap} name ({shown}) in input body is not matching with name ({name}) in route"
-                ),
-                m,
-                u,
-            );
-        }
-    }
     let outcome = match protocol::from_value(value) {
         Ok(msg) => runner::execute(&state.connections, msg, mode).await,
         Err(rejected) => runner::rejected(&rejected),

@@ -176,13 +176,18 @@ impl Env {
     }
 }
 
-/// Redacts what varies between runs (dates, ports in URLs, log text) for snapshots.
+/// Redacts what varies between runs for snapshots: dates, ports in URLs, log text, and the ids Halo
+/// generates (a ticket's or note's own `id`, `ticket_id`, `comment_id`). Ids the tenant is configured with
+/// (ticket types, statuses, agents, custom fields) stay, since resolving them is what a snapshot shows.
 pub fn redact(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, v)| {
+                    let generated = m.contains_key("summary") || m.contains_key("note");
                     let r = match k.as_str() {
+                        "id" if generated && v.is_number() => json!("[id]"),
+                        "ticket_id" | "comment_id" if v.is_number() => json!("[id]"),
                         "dateoccurred" | "datecreated" | "datemodified" | "dateclosed"
                         | "datetime" | "date_created"
                             if v.is_string() =>

@@ -243,11 +243,13 @@ impl Action for SearchTickets {
             if let Some(d) = inp.date("updated_before")? {
                 q = q.updated_until(d);
             }
-            // Halo has no priority filter on /Tickets: filter while streaming, stop at max.
+            // Halo filters on `priority` itself; each row is still checked, so a tenant that ignored the
+            // parameter would return fewer rows, never wrong ones.
             let priority = inp.id("priority_id").map(PriorityId::new);
-            if priority.is_none() {
-                q = q.max_results(max);
+            if let Some(p) = priority {
+                q = q.priorities([p]);
             }
+            q = q.max_results(max);
             let mut stream = Box::pin(q.stream());
             let mut tickets = Vec::new();
             while let Some(item) = stream.next().await {
