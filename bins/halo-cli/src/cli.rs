@@ -330,9 +330,12 @@ pub struct TicketCreateArgs {
     /// Client id.
     #[arg(long, value_name = "ID")]
     pub client: Option<u64>,
-    /// End-user id.
+    /// End-user id (without --site, the user's own site is used: Halo needs one with a user).
     #[arg(long, value_name = "ID")]
     pub user: Option<u64>,
+    /// Site id.
+    #[arg(long, value_name = "ID")]
+    pub site: Option<u64>,
 }
 
 /// `tickets update` fields (only what is given is sent).

@@ -337,3 +337,31 @@ fn an_interrupted_import_exits_130_and_resumes() {
         assert_eq!(sim.count_tickets(&format!("Import row {i:02}")), 1);
     }
 }
+
+#[test]
+fn imported_rows_for_a_user_get_the_users_site_and_an_unknown_user_fails_alone() {
+    let sim = Sim::start();
+    let file = sim.dir.path().join("users.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"summary\": \"Plain for Mark\", \"user_id\": 12}\n",
+            "{\"summary\": \"Keyed for Mark\", \"user_id\": 12, \"external_key\": \"u-1\"}\n",
+            "{\"summary\": \"For nobody\", \"user_id\": 999}\n",
+        ),
+    )
+    .unwrap();
+    let run = sim.run(&["tickets", "import", file.to_str().unwrap(), "-o", "json"]);
+    run.expect_code(1);
+    let v = run.json();
+    assert_eq!(v["data"]["created"], 2, "{v}");
+    assert_eq!(v["data"]["failed"], 1, "{v}");
+    assert_eq!(v["data"]["failures"][0]["row"], 3, "{v}");
+    for post in sim.handle.journal().matching("POST /api/Tickets") {
+        let sent = post.body_json().unwrap();
+        assert_eq!(
+            sent[0]["site_id"], 2,
+            "every create carries the user's site: {sent}"
+        );
+    }
+}

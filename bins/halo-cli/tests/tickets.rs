@@ -278,3 +278,45 @@ fn tickets_get_json_snapshot() {
     }
     insta::assert_json_snapshot!("tickets_get_json", v);
 }
+
+#[test]
+fn a_ticket_for_a_user_gets_the_users_site() {
+    let sim = Sim::start();
+    // User 12 belongs to site 2 of client 1 in the simulator's default tenant.
+    let run = sim.run(&[
+        "tickets",
+        "create",
+        "--summary",
+        "For Mark",
+        "--user",
+        "12",
+        "-o",
+        "json",
+    ]);
+    run.expect_code(0);
+    let id = run.json()["data"]["id"].as_u64().unwrap();
+    let posts = sim.handle.journal().matching("POST /api/Tickets");
+    let sent = posts.last().unwrap().body_json().unwrap();
+    assert_eq!(
+        sent[0]["site_id"], 2,
+        "the CLI sends the site itself: {sent}"
+    );
+    assert_eq!(sim.handle.ticket(id).unwrap()["site_id"], 2);
+    let run = sim.run(&[
+        "tickets",
+        "create",
+        "--summary",
+        "For Mark at HQ",
+        "--user",
+        "12",
+        "--site",
+        "1",
+        "-o",
+        "json",
+    ]);
+    run.expect_code(0);
+    let id = run.json()["data"]["id"].as_u64().unwrap();
+    assert_eq!(sim.handle.ticket(id).unwrap()["site_id"], 1);
+    let run = sim.run(&["tickets", "create", "--summary", "Nobody", "--user", "999"]);
+    run.expect_code(4);
+}

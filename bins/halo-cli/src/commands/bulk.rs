@@ -210,8 +210,24 @@ pub async fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitKind> {
                 }
             }
         }
+        let mut ticket = row.new_ticket();
+        // Halo refuses a ticket for a user without a site: the plugin's rule fills in the user's own.
+        if let Err(e) =
+            haloitsm_plugin::actions::tickets::fill_user_site(&pctx, ticket.fields_mut()).await
+        {
+            let ce = crate::client::step_error(&e);
+            if keyed_row_level(&e) {
+                pb.suspend(|| tracing::warn!(row = row.number, "row failed: {}", ce.cause));
+                failed.push(json!({ "row": row.number, "key": row.key, "cause": ce.cause, "data": ce.data }));
+                processed += 1;
+                pb.inc(1);
+                continue;
+            }
+            fatal = Some(ce);
+            break;
+        }
         journal.sending(&row.key, &row.fingerprint)?;
-        match client.create_ticket(row.new_ticket()).send().await {
+        match client.create_ticket(ticket).send().await {
             Ok(t) => {
                 journal.done(&row.key, &row.fingerprint, t.id.get())?;
                 created.push(json!({ "row": row.number, "key": row.key, "ticket_id": t.id.get() }));

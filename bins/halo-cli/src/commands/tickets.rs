@@ -7,8 +7,8 @@ use std::io::IsTerminal;
 
 use halo_api::HaloClient;
 use halo_model::{
-    AgentId, ClientId, NewAction, NewTicket, PriorityId, StatusId, Ticket, TicketId, TicketTypeId,
-    TicketUpdate, UserId,
+    AgentId, ClientId, NewAction, NewTicket, PriorityId, SiteId, StatusId, Ticket, TicketId,
+    TicketTypeId, TicketUpdate, UserId,
 };
 use serde_json::{Value, json};
 
@@ -156,6 +156,34 @@ fn invalid(e: impl std::fmt::Display) -> CliError {
     )
 }
 
+/// Halo refuses a ticket that names a user without a site: the user's own site (and client, unless given).
+async fn fill_user_site(
+    client: &HaloClient,
+    t: &mut NewTicket,
+    user: UserId,
+) -> Result<(), CliError> {
+    let u = client.get_user(user).send().await.map_err(|e| {
+        if e.kind() == halo_api::ErrorKind::NotFound {
+            CliError::new(
+                ExitKind::NotFound,
+                format!("No user {user} exists in Halo."),
+                "Find the user's id with `halo-cli lookup users`.",
+            )
+        } else {
+            from_api(&e)
+        }
+    })?;
+    let f = t.fields_mut();
+    f.site_id = Some(u.home_site().ok_or_else(|| {
+        CliError::usage(
+            format!("User {user} has no site in Halo, and a ticket for a user needs one."),
+            "Give --site as well, or set the user's site in Halo.",
+        )
+    })?);
+    f.client_id = f.client_id.or(u.home_client());
+    Ok(())
+}
+
 async fn create(ctx: &Ctx, client: &HaloClient, a: TicketCreateArgs) -> anyhow::Result<ExitKind> {
     let mut t = NewTicket::new(a.summary);
     if let Some(v) = a.details {
@@ -176,8 +204,14 @@ async fn create(ctx: &Ctx, client: &HaloClient, a: TicketCreateArgs) -> anyhow::
     if let Some(v) = a.client {
         t = t.client(ClientId::new(v));
     }
+    if let Some(v) = a.site {
+        t = t.site(SiteId::new(v));
+    }
     if let Some(v) = a.user {
         t = t.user(UserId::new(v));
+        if a.site.is_none() {
+            fill_user_site(client, &mut t, UserId::new(v)).await?;
+        }
     }
     t.validate().map_err(invalid)?;
     let created = client

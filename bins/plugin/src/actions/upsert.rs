@@ -181,6 +181,7 @@ pub async fn upsert(ctx: &Ctx, key: &str, mut fields: TicketFields) -> Result<Up
             )
         })?
         .to_string();
+    super::tickets::fill_user_site(ctx, &mut fields).await?;
     let field = key_field(ctx).await?;
     if let Some(existing) = find_by_key(ctx, &key, field).await? {
         let id = existing.id;

@@ -104,3 +104,27 @@ pub struct User {
     #[serde(flatten)]
     pub extra: Map,
 }
+
+impl User {
+    /// The user's site, as a ticket for this user must carry it (Halo refuses a ticket that names a user
+    /// without a site): `site_id`, else Halo's integer copy `site_id_int`; `0` means none.
+    ///
+    /// ```
+    /// let u: halo_model::User = serde_json::from_value(serde_json::json!(
+    ///     {"id": 12, "site_id": 2.0, "site_id_int": 2, "client_id": 1})).unwrap();
+    /// assert_eq!(u.home_site().map(|s| s.get()), Some(2));
+    /// assert_eq!(u.home_client().map(|c| c.get()), Some(1));
+    /// let none: halo_model::User = serde_json::from_value(serde_json::json!({"id": 13, "site_id": 0})).unwrap();
+    /// assert_eq!(none.home_site(), None);
+    /// ```
+    pub fn home_site(&self) -> Option<SiteId> {
+        self.site_id
+            .filter(|s| s.get() > 0)
+            .or(self.site_id_int.filter(|s| s.get() > 0))
+    }
+
+    /// The user's client (`0` means none).
+    pub fn home_client(&self) -> Option<ClientId> {
+        self.client_id.filter(|c| c.get() > 0)
+    }
+}

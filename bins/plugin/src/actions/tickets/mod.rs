@@ -212,11 +212,7 @@ pub async fn apply_fields(
     f.client_id = inp.id("client_id").map(ClientId::new);
     f.site_id = inp.id("site_id").map(SiteId::new);
     f.user_id = inp.id("user_id").map(UserId::new);
-    if let (Some(user), None) = (f.user_id, f.site_id) {
-        let (site, client) = user_site(ctx, user).await?;
-        f.site_id = site;
-        f.client_id = f.client_id.or(client);
-    }
+    fill_user_site(ctx, f).await?;
     let custom = custom_fields(inp)?;
     if !custom.is_empty() {
         f.customfields = Some(custom);
@@ -224,22 +220,31 @@ pub async fn apply_fields(
     Ok(())
 }
 
-/// The user's own site and client: Halo refuses a ticket that names a user without a site, so when only
-/// the user is given the plugin fills in the user's site (and client, unless given).
+/// Halo refuses a ticket that names a user without a site: when a write names only the user, the user's
+/// own site (and client, unless given) are filled in. A no-op otherwise.
+pub async fn fill_user_site(ctx: &Ctx, f: &mut TicketFields) -> Result<(), StepError> {
+    if let (Some(user), None) = (f.user_id, f.site_id) {
+        let (site, client) = user_site(ctx, user).await?;
+        f.site_id = site;
+        f.client_id = f.client_id.or(client);
+    }
+    Ok(())
+}
+
 async fn user_site(
     ctx: &Ctx,
     user: UserId,
 ) -> Result<(Option<SiteId>, Option<ClientId>), StepError> {
     match ctx.client.get_user(user).send().await {
         Ok(u) => {
-            let site = u.site_id.or(u.site_id_int).filter(|s| s.get() > 0);
+            let site = u.home_site();
             if site.is_none() {
                 return Err(StepError::client(
                     format!("User {user} has no site in Halo, and a ticket for a user needs one"),
                     "Give 'site_id' as well, or set the user's site in Halo.",
                 ));
             }
-            Ok((site, u.client_id.filter(|c| c.get() > 0)))
+            Ok((site, u.home_client()))
         }
         Err(e) if e.kind() == halo_api::ErrorKind::NotFound => Err(StepError::client(
             format!("No user {user} exists in Halo (input 'user_id')"),
