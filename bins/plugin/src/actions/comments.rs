@@ -142,28 +142,36 @@ async fn find_keyed(
     key: &str,
 ) -> Result<Option<halo_model::Action>, StepError> {
     let wanted = marker::note_marker(key);
+    let doing = format!("looking for the note with key {key} on ticket {id}");
+    let found = notes_where(ctx, id, &doing, |_, n| n.contains(&wanted)).await?;
+    Ok(found.into_iter().min_by_key(|a| a.id.unwrap_or_default()))
+}
+
+/// The note's text as Halo returns it (HTML and plain).
+fn note_texts(a: &halo_model::Action) -> impl Iterator<Item = &str> {
+    [a.note_html.as_deref(), a.note.as_deref()]
+        .into_iter()
+        .flatten()
+}
+
+/// The ticket's actions (with their HTML notes) that `keep` accepts, given each action and one of its texts.
+async fn notes_where(
+    ctx: &Ctx,
+    id: TicketId,
+    doing: &str,
+    keep: impl Fn(&halo_model::Action, &str) -> bool,
+) -> Result<Vec<halo_model::Action>, StepError> {
     let list = ctx
         .client
         .list_actions(id)
         .include_html_note(true)
         .send()
         .await
-        .map_err(|e| {
-            ticket_error(
-                &e,
-                id,
-                &format!("looking for the note with key {key} on ticket {id}"),
-            )
-        })?;
+        .map_err(|e| ticket_error(&e, id, doing))?;
     Ok(list
         .into_iter()
-        .filter(|a| {
-            [a.note_html.as_deref(), a.note.as_deref()]
-                .into_iter()
-                .flatten()
-                .any(|n| n.contains(&wanted))
-        })
-        .min_by_key(|a| a.id.unwrap_or_default()))
+        .filter(|a| note_texts(a).any(|n| keep(a, n)))
+        .collect())
 }
 
 /// Sends a note at most once per attempt; when a response is lost after the request left (`OutcomeUnknown`),
@@ -225,23 +233,12 @@ async fn find_note(
     text: &str,
     since: DateTime<Utc>,
 ) -> Result<Option<halo_model::Action>, StepError> {
-    let list = ctx
-        .client
-        .list_actions(id)
-        .include_html_note(true)
-        .send()
-        .await
-        .map_err(|e| ticket_error(&e, id, &format!("looking for the note on ticket {id}")))?;
-    Ok(list
-        .into_iter()
-        .filter(|a| a.datetime.is_none_or(|d| d >= since))
-        .filter(|a| {
-            [a.note_html.as_deref(), a.note.as_deref()]
-                .into_iter()
-                .flatten()
-                .any(|n| n.trim() == text)
-        })
-        .max_by_key(|a| a.id.unwrap_or_default()))
+    let doing = format!("looking for the note on ticket {id}");
+    let found = notes_where(ctx, id, &doing, |a, n| {
+        a.datetime.is_none_or(|d| d >= since) && n.trim() == text
+    })
+    .await?;
+    Ok(found.into_iter().max_by_key(|a| a.id.unwrap_or_default()))
 }
 
 /// The tenant's note outcome: "Private Note" / "Public Note" by name, else any outcome named like a note.
